@@ -1,0 +1,358 @@
+//! `clinician_weeks` and `clinic_weeks` (SPEC §3 and its appendix).
+
+use polars::prelude::*;
+
+use super::frames::{
+    self, week_of, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW, SCHEDULED,
+};
+use super::{Window, ALL_CLINICS};
+use crate::config::Config;
+use crate::ingest::values::Category;
+use crate::ingest::Dataset;
+
+/// Active caseload looks back over 90 calendar days ending on the week's Sunday (appendix).
+const CASELOAD_DAYS: i32 = 90;
+
+pub struct Workload {
+    /// One row per clinician and worked week; hours as f64, counts as i64.
+    pub clinician_weeks: DataFrame,
+    /// One row per clinic and week, then the network (`clinic` = ALL_CLINICS) per week.
+    pub clinic_weeks: DataFrame,
+}
+
+fn keys() -> [Expr; 3] {
+    [col("clinic"), col("clinician"), col("week")]
+}
+
+fn count_where(condition: Expr, name: &str) -> Expr {
+    condition.cast(DataType::Int64).sum().alias(name)
+}
+
+fn full_join(left: LazyFrame, right: LazyFrame, on: &[Expr]) -> LazyFrame {
+    left.join(right, on, on, JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns))
+}
+
+/// `numerator / denominator`, empty where the denominator is 0 (never infinite).
+fn ratio(numerator: Expr, denominator: Expr) -> Expr {
+    when(denominator.clone().gt(lit(0)))
+        .then(numerator.cast(DataType::Float64) / denominator.cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+/// `direct_s` → `direct_hours` in hours; `after_hours_s` → `after_hours`.
+fn hours(seconds: &str) -> Expr {
+    let stem = seconds.trim_end_matches("_s");
+    let name = if stem.ends_with("hours") { stem.to_owned() } else { format!("{stem}_hours") };
+    (col(seconds).cast(DataType::Float64) / lit(3600.0)).alias(name)
+}
+
+/// Per clinician-week session figures: counts by status, direct time as the union of attended
+/// intervals, high-acuity and late-note counts.
+fn session_weeks(sessions: LazyFrame, window: &Window, config: &Config, has_notes: bool) -> PolarsResult<LazyFrame> {
+    let attended = col("status").eq(lit(ATTENDED));
+    // Non-attended rows become empty intervals [start, start), which never add coverage.
+    let end = when(attended.clone()).then(col("end")).otherwise(col("start"));
+    let as_of_end = frames::end_of_day(window.as_of);
+    let late_after = (config.doc_late_hours * 3600.0) as i64;
+    let doc_late = attended.clone().and(
+        when(col("note_signed").is_null())
+            .then(lit(as_of_end) - col("end"))
+            .otherwise(col("note_signed") - col("end"))
+            .gt(lit(late_after)),
+    );
+    let mut aggregates = vec![
+        col("covered").sum().alias("direct_s"),
+        count_where(attended.clone(), "sessions_attended"),
+        count_where(col("status").eq(lit(NO_SHOW)), "no_show"),
+        count_where(col("status").eq(lit(CANCELLED_LATE)), "cancelled_late"),
+        count_where(col("status").eq(lit(CANCELLED_CLIENT)), "cancelled_client"),
+        count_where(col("status").eq(lit(CANCELLED_CLINICIAN)), "cancelled_clinician"),
+        count_where(attended.clone().and(col("high_acuity")), "high_acuity_sessions"),
+    ];
+    if has_notes {
+        aggregates.push(count_where(doc_late, "doc_late_sessions"));
+    }
+    Ok(sessions
+        .filter(col("week").gt_eq(lit(window.first_week)).and(col("week").lt_eq(lit(window.last_week))))
+        .with_column(end.alias("end"))
+        .sort(["clinic", "clinician", "start"], SortMultipleOptions::default())
+        .with_column(col("end").cum_max(false).shift(lit(1)).over(keys())?.alias("covered_until"))
+        .with_column(
+            (col("end")
+                - when(col("covered_until").gt(col("start"))).then(col("covered_until")).otherwise(col("start")))
+            .clip_min(lit(0))
+            .alias("covered"),
+        )
+        .group_by(keys())
+        .agg(aggregates))
+}
+
+fn admin_weeks(admin: LazyFrame, window: &Window) -> LazyFrame {
+    let category = |c: Category| col("category").eq(lit(c as i32));
+    let seconds_where =
+        |condition: Expr, name: &str| when(condition).then(col("seconds")).otherwise(lit(0i64)).sum().alias(name);
+    admin
+        .filter(
+            col("date")
+                .lt_eq(lit(window.as_of))
+                .and(col("week").gt_eq(lit(window.first_week)))
+                .and(col("week").lt_eq(lit(window.last_week))),
+        )
+        .group_by(keys())
+        .agg([
+            seconds_where(col("category").lt(lit(Category::SupervisionReceived as i32)), "admin_s"),
+            seconds_where(category(Category::Documentation), "documentation_s"),
+            seconds_where(
+                category(Category::SupervisionReceived).or(category(Category::SupervisionGiven)),
+                "supervision_s",
+            ),
+            seconds_where(category(Category::Training), "training_s"),
+            seconds_where(col("after_hours"), "after_hours_s"),
+        ])
+}
+
+/// Distinct clients with an attended session in the 90 days ending on each week's Sunday.
+///
+/// Each client's attended dates are merged into spans (dates closer than 90 days apart), a span
+/// [a, b] keeps the client active for the weeks whose Sunday lies in [a, b + 89], and the weekly
+/// count is a running sum of +1/−1 events: one sorted scan, not a 90-day join per week.
+fn active_caseload(sessions: LazyFrame, worked: LazyFrame, window: &Window) -> PolarsResult<LazyFrame> {
+    let client_keys = [col("clinic"), col("clinician"), col("client")];
+    let spans = sessions
+        .filter(col("status").eq(lit(ATTENDED)))
+        .select([col("clinic"), col("clinician"), col("client"), col("date")])
+        .sort(["clinic", "clinician", "client", "date"], SortMultipleOptions::default())
+        .with_column(
+            (col("date") - col("date").shift(lit(1)).over(client_keys.clone())?)
+                .gt_eq(lit(CASELOAD_DAYS))
+                .fill_null(lit(true))
+                .cast(DataType::Int32)
+                .cum_sum(false)
+                .over(client_keys.clone())?
+                .alias("span"),
+        )
+        .group_by([col("clinic"), col("clinician"), col("client"), col("span")])
+        .agg([col("date").min().alias("from"), col("date").max().alias("to")])
+        .with_columns([
+            week_of(col("from")).alias("first_week"),
+            // The last week whose Sunday is on or before to + 89.
+            (week_of(col("to") + lit(CASELOAD_DAYS)) - lit(7)).alias("last_week"),
+        ])
+        .filter(col("last_week").gt_eq(lit(window.first_week)).and(col("first_week").lt_eq(lit(window.last_week))));
+    let starts = spans.clone().select([
+        col("clinic"),
+        col("clinician"),
+        when(col("first_week").lt(lit(window.first_week)))
+            .then(lit(window.first_week))
+            .otherwise(col("first_week"))
+            .alias("week"),
+        lit(1i64).alias("delta"),
+    ]);
+    let ends = spans.select([
+        col("clinic"),
+        col("clinician"),
+        (col("last_week") + lit(7)).alias("week"),
+        lit(-1i64).alias("delta"),
+    ]);
+    let events = concat([starts, ends], UnionArgs::default())?.group_by(keys()).agg([col("delta").sum()]);
+    Ok(full_join(worked.select(keys()), events, &keys())
+        .with_column(col("delta").fill_null(lit(0i64)))
+        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
+        .with_column(col("delta").cum_sum(false).over([col("clinic"), col("clinician")])?.alias("active_caseload"))
+        .select([col("clinic"), col("clinician"), col("week"), col("active_caseload")]))
+}
+
+pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Workload> {
+    let sessions = frames::sessions(&data.sessions)?
+        .lazy()
+        .filter(col("date").lt_eq(lit(window.as_of)).and(col("status").neq(lit(SCHEDULED))));
+    let by_sessions = session_weeks(sessions.clone(), window, config, data.sessions.has_note_signed)?;
+    let mut worked = by_sessions;
+    let mut admin_columns = false;
+    if let Some(admin) = &data.admin {
+        worked = full_join(worked, admin_weeks(frames::admin(admin)?.lazy(), window), &keys());
+        admin_columns = true;
+    }
+    let zero_filled = [
+        "direct_s",
+        "sessions_attended",
+        "no_show",
+        "cancelled_late",
+        "cancelled_client",
+        "cancelled_clinician",
+        "high_acuity_sessions",
+    ];
+    let mut fills: Vec<Expr> = zero_filled.iter().map(|c| col(*c).fill_null(lit(0i64))).collect();
+    for c in ["admin_s", "documentation_s", "supervision_s", "training_s", "after_hours_s"] {
+        fills.push(if admin_columns { col(c).fill_null(lit(0i64)) } else { lit(NULL).cast(DataType::Int64).alias(c) });
+    }
+    let mut worked = worked.with_columns(fills).collect()?.lazy();
+
+    let fte = match &data.roster {
+        Some(roster) => {
+            let roster = frames::roster(roster)?.lazy();
+            worked = worked.left_join(roster, col("clinician"), col("clinician"));
+            col("fte").fill_null(lit(1.0))
+        }
+        None => lit(1.0),
+    };
+    let caseload = active_caseload(sessions, worked.clone(), window)?;
+    let doc_late = if data.sessions.has_note_signed {
+        ratio(col("doc_late_sessions"), col("sessions_attended"))
+    } else {
+        lit(NULL).cast(DataType::Float64)
+    };
+    let high_acuity = if data.sessions.has_high_acuity {
+        ratio(col("high_acuity_sessions"), col("sessions_attended"))
+    } else {
+        lit(NULL).cast(DataType::Float64)
+    };
+    let utilization = if admin_columns {
+        let total = col("direct_s") + col("admin_s") + col("supervision_s") + col("training_s");
+        total.cast(DataType::Float64) / lit(3600.0) / col("contracted_hours")
+    } else {
+        // Without admin_time.csv the hours worked are unknown, not merely the client hours.
+        lit(NULL).cast(DataType::Float64)
+    };
+    let clinician_weeks = worked
+        .join(caseload, keys(), keys(), JoinArgs::new(JoinType::Left))
+        .with_columns([fte.alias("fte"), col("active_caseload").fill_null(lit(0i64))])
+        .with_column((col("fte") * lit(config.full_time_hours)).alias("contracted_hours"))
+        .with_columns([
+            ratio(col("no_show"), col("sessions_attended") + col("no_show") + col("cancelled_late"))
+                .alias("no_show_rate"),
+            ratio(col("admin_s"), col("direct_s")).alias("admin_ratio"),
+            utilization.alias("utilization"),
+            high_acuity.alias("high_acuity_share"),
+            doc_late.alias("doc_late_share"),
+        ])
+        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
+        .collect()?;
+
+    let columns = clinic_week_columns();
+    let clinic_weeks = clinic_rollup(clinician_weeks.clone().lazy(), &[col("clinic"), col("week")]);
+    let network = clinic_rollup(clinician_weeks.clone().lazy(), &[col("week")])
+        .with_column(lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"));
+    let clinic_weeks = concat([clinic_weeks.select(&columns), network.select(&columns)], UnionArgs::default())?
+        .sort(["clinic", "week"], SortMultipleOptions::default())
+        .collect()?;
+    let clinician_weeks = clinician_weeks.lazy().select(clinician_week_columns()).collect()?;
+    Ok(Workload { clinician_weeks, clinic_weeks })
+}
+
+/// The published columns of clinician_weeks, in SPEC §4 order.
+fn clinician_week_columns() -> Vec<Expr> {
+    vec![
+        col("clinic"),
+        col("clinician"),
+        col("week"),
+        hours("direct_s"),
+        col("sessions_attended"),
+        col("no_show"),
+        col("cancelled_late"),
+        col("cancelled_client"),
+        col("cancelled_clinician"),
+        col("no_show_rate"),
+        hours("admin_s"),
+        hours("documentation_s"),
+        hours("supervision_s"),
+        hours("training_s"),
+        hours("after_hours_s"),
+        col("admin_ratio"),
+        col("fte"),
+        col("contracted_hours"),
+        col("utilization"),
+        col("active_caseload"),
+        col("high_acuity_share"),
+        col("doc_late_share"),
+    ]
+}
+
+/// The published columns of clinic_weeks, in SPEC §4 order (risk tiers follow with burnout risk).
+fn clinic_week_columns() -> Vec<Expr> {
+    vec![
+        col("clinic"),
+        col("week"),
+        col("clinicians"),
+        col("fte"),
+        hours("direct_s"),
+        hours("admin_s"),
+        hours("documentation_s"),
+        hours("supervision_s"),
+        hours("training_s"),
+        hours("after_hours_s"),
+        col("admin_ratio"),
+        col("sessions_attended"),
+        col("no_show_rate"),
+        col("median_caseload_per_fte"),
+    ]
+}
+
+/// Sums of the clinician figures; ratios as ratios of sums (SPEC §3).
+fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
+    let sum = |c: &str| col(c).sum().alias(c);
+    clinician_weeks
+        .with_column((col("no_show") + col("sessions_attended") + col("cancelled_late")).alias("kept_or_missed"))
+        .group_by(by)
+        .agg([
+            len().cast(DataType::Int64).alias("clinicians"),
+            sum("fte"),
+            sum("direct_s"),
+            sum("admin_s"),
+            sum("documentation_s"),
+            sum("supervision_s"),
+            sum("training_s"),
+            sum("after_hours_s"),
+            sum("sessions_attended"),
+            sum("no_show"),
+            sum("kept_or_missed"),
+            (col("active_caseload").cast(DataType::Float64) / col("fte")).median().alias("median_caseload_per_fte"),
+        ])
+        .with_columns([
+            ratio(col("admin_s"), col("direct_s")).alias("admin_ratio"),
+            ratio(col("no_show"), col("kept_or_missed")).alias("no_show_rate"),
+        ])
+}
+
+/// Totals over the whole report window per clinic and for the network (`clinic` = ALL_CLINICS):
+/// clinicians (distinct), hours, admin_ratio and no_show_rate as ratios of sums.
+pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
+    let aggregates = [
+        col("clinician").n_unique().cast(DataType::Int64).alias("clinicians"),
+        col("direct_hours").sum(),
+        col("admin_hours").sum(),
+        col("documentation_hours").sum(),
+        col("after_hours").sum(),
+        col("sessions_attended").sum(),
+        col("no_show").sum(),
+        col("kept_or_missed").sum(),
+    ];
+    let ratios = [
+        ratio(col("admin_hours"), col("direct_hours")).alias("admin_ratio"),
+        ratio(col("no_show"), col("kept_or_missed")).alias("no_show_rate"),
+    ];
+    let frame = clinician_weeks
+        .clone()
+        .lazy()
+        .with_column((col("no_show") + col("sessions_attended") + col("cancelled_late")).alias("kept_or_missed"));
+    let by_clinic = frame.clone().group_by([col("clinic")]).agg(aggregates.clone()).with_columns(ratios.clone());
+    let network = frame
+        .select(aggregates)
+        .with_columns(ratios)
+        .with_column(lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"));
+    let columns = [
+        "clinic",
+        "clinicians",
+        "direct_hours",
+        "admin_hours",
+        "documentation_hours",
+        "after_hours",
+        "admin_ratio",
+        "sessions_attended",
+        "no_show_rate",
+    ]
+    .map(col);
+    concat([by_clinic.select(&columns), network.select(&columns)], UnionArgs::default())?
+        .sort(["clinic"], SortMultipleOptions::default())
+        .collect()
+}

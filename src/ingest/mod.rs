@@ -1,0 +1,536 @@
+//! Reading the canonical input files of SPEC §1 into typed columns.
+//!
+//! Each file is parsed once, streaming: every row is either accepted into plain vectors or written
+//! to the file's rejects with line, column and reason. Ids are interned to dense integer codes whose
+//! order follows the ids' text, so later stages group and sort on integers.
+
+pub mod reader;
+pub mod values;
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use crate::config::Config;
+use crate::dates::{self, Day, Moment, MomentError};
+use crate::error::{Error, Result};
+use reader::{read_table, CellError, ColumnSpec, FileReport, Row};
+use values::{Category, SessionType, Status, Urgency};
+
+pub const SESSIONS: &str = "sessions.csv";
+pub const WAITLIST: &str = "waitlist.csv";
+pub const ADMIN_TIME: &str = "admin_time.csv";
+pub const CLINICIANS: &str = "clinicians.csv";
+
+/// Longest plausible appointment (SPEC §1: duration_min 1–720).
+const MAX_DURATION_MIN: i64 = 720;
+
+/// Dense integer codes for the ids of one kind.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    codes: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn code(&mut self, name: &str) -> u32 {
+        if let Some(&code) = self.codes.get(name) {
+            return code;
+        }
+        let code = self.names.len() as u32;
+        self.codes.insert(name.into(), code);
+        self.names.push(name.into());
+        code
+    }
+
+    pub fn name(&self, code: u32) -> &str {
+        &self.names[code as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Renumbers codes so that code order is the ids' text order; returns old code → new code.
+    fn sort(&mut self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut remap = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        self.names = order.iter().map(|&old| self.names[old as usize].clone()).collect();
+        for code in self.codes.values_mut() {
+            *code = remap[*code as usize];
+        }
+        remap
+    }
+}
+
+fn apply(remap: &[u32], codes: &mut [u32]) {
+    for code in codes {
+        *code = remap[*code as usize];
+    }
+}
+
+/// Duplicate-id detection without keeping every id's text: a 64-bit hash per id.
+#[derive(Default)]
+struct SeenIds(HashSet<u64>);
+
+impl SeenIds {
+    fn first_time(&mut self, id: &str) -> bool {
+        let mut hasher = DefaultHasher::new();
+        id.hash(&mut hasher);
+        self.0.insert(hasher.finish())
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Ids {
+    pub clinics: Interner,
+    pub clinicians: Interner,
+    pub clients: Interner,
+}
+
+/// sessions.csv, one entry per accepted row.
+#[derive(Debug, Default, Clone)]
+pub struct Sessions {
+    pub clinic: Vec<u32>,
+    pub clinician: Vec<u32>,
+    pub client: Vec<u32>,
+    pub start: Vec<Moment>,
+    pub end: Vec<Moment>,
+    pub status: Vec<Status>,
+    pub session_type: Vec<SessionType>,
+    pub note_signed: Vec<Option<Moment>>,
+    pub high_acuity: Vec<bool>,
+    /// The export carries note_signed_at at all (doc_late_share is empty otherwise).
+    pub has_note_signed: bool,
+    pub has_high_acuity: bool,
+}
+
+impl Sessions {
+    pub fn len(&self) -> usize {
+        self.start.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start.is_empty()
+    }
+}
+
+/// admin_time.csv; hours are kept as whole seconds so that sums are exact and order-independent.
+#[derive(Debug, Default, Clone)]
+pub struct AdminTime {
+    pub clinic: Vec<u32>,
+    pub clinician: Vec<u32>,
+    pub date: Vec<Day>,
+    pub seconds: Vec<i64>,
+    pub category: Vec<Category>,
+    pub after_hours: Vec<bool>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Waitlist {
+    pub clinic: Vec<u32>,
+    pub client: Vec<u32>,
+    pub referred_on: Vec<Day>,
+    pub urgency: Vec<Urgency>,
+    pub first_seen_on: Vec<Option<Day>>,
+    pub closed_on: Vec<Option<Day>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Roster {
+    pub clinician: Vec<u32>,
+    pub clinic: Vec<u32>,
+    pub fte: Vec<f64>,
+    pub start_date: Vec<Option<Day>>,
+    pub end_date: Vec<Option<Day>>,
+}
+
+/// Everything read from one input folder.
+#[derive(Debug, Default, Clone)]
+pub struct Dataset {
+    pub ids: Ids,
+    pub sessions: Sessions,
+    pub admin: Option<AdminTime>,
+    pub waitlist: Option<Waitlist>,
+    pub roster: Option<Roster>,
+    /// One report per file present, in SPEC order.
+    pub files: Vec<FileReport>,
+}
+
+fn required(name: &'static str) -> ColumnSpec {
+    ColumnSpec { name, required: true }
+}
+
+fn optional(name: &'static str) -> ColumnSpec {
+    ColumnSpec { name, required: false }
+}
+
+fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Err(CellError::new(column, "empty value", value));
+    }
+    Ok(value)
+}
+
+fn date_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Day>, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Ok(None);
+    }
+    dates::parse_day(value)
+        .map(Some)
+        .ok_or_else(|| CellError::new(column, "unparseable date (expected YYYY-MM-DD)", value))
+}
+
+fn moment_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Moment>, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match dates::parse_moment(value) {
+        Ok(moment) => Ok(Some(moment)),
+        Err(MomentError::Malformed) => {
+            Err(CellError::new(column, "unparseable datetime (expected YYYY-MM-DD HH:MM[:SS])", value))
+        }
+        Err(MomentError::HasOffset) => Err(CellError::new(
+            column,
+            "datetime with a UTC offset (export clinic-local time without an offset)",
+            value,
+        )),
+    }
+}
+
+fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, CellError> {
+    let value = row.get(index)?;
+    values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
+}
+
+fn load_sessions(dir: &Path, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
+    const COLUMNS: [&str; 11] = [
+        "session_id",
+        "clinic_id",
+        "clinician_id",
+        "client_id",
+        "start",
+        "duration_min",
+        "end",
+        "status",
+        "session_type",
+        "note_signed_at",
+        "high_acuity",
+    ];
+    let specs: Vec<ColumnSpec> = COLUMNS
+        .iter()
+        .map(|&name| {
+            if matches!(name, "duration_min" | "end" | "session_type" | "note_signed_at" | "high_acuity") {
+                optional(name)
+            } else {
+                required(name)
+            }
+        })
+        .collect();
+    let mut sessions = Sessions::default();
+    let mut seen = SeenIds::default();
+    let mut status_buffer = String::new();
+    if dir.join(SESSIONS).is_file()
+        && !header_has(dir, SESSIONS, "duration_min")
+        && !header_has(dir, SESSIONS, "end")
+        && std::fs::metadata(dir.join(SESSIONS)).is_ok_and(|m| m.len() > 0)
+    {
+        return Err(Error::MissingOneOf { file: SESSIONS.into(), line: 1, columns: "`duration_min` or `end`".into() });
+    }
+    let report = read_table(dir, SESSIONS, &specs, false, |row, _line| {
+        let session_id = nonempty(row, 0, "session_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let clinician = nonempty(row, 2, "clinician_id")?;
+        let client = nonempty(row, 3, "client_id")?;
+        let start = moment_cell(row, 4, "start")?.ok_or_else(|| CellError::new("start", "empty value", ""))?;
+        let duration_text = row.get(5)?;
+        let duration = if !duration_text.is_empty() {
+            let minutes: i64 = duration_text
+                .parse()
+                .map_err(|_| CellError::new("duration_min", "not a whole number of minutes", duration_text))?;
+            if !(1..=MAX_DURATION_MIN).contains(&minutes) {
+                return Err(CellError::new("duration_min", "duration out of range (1–720 minutes)", duration_text));
+            }
+            minutes * 60
+        } else {
+            let end = moment_cell(row, 6, "end")?
+                .ok_or_else(|| CellError::new("duration_min", "no duration_min and no end", ""))?;
+            let seconds = end - start;
+            if seconds <= 0 || seconds > MAX_DURATION_MIN * 60 {
+                return Err(CellError::new("end", "duration out of range (1–720 minutes)", row.get(6)?));
+            }
+            seconds
+        };
+        let status_text = row.get(7)?;
+        let status = values::parse_status(status_text, &mut status_buffer)
+            .ok_or_else(|| CellError::new("status", "unknown status", status_text))?;
+        let type_text = row.get(8)?;
+        let session_type = values::parse_session_type(type_text)
+            .ok_or_else(|| CellError::new("session_type", "unknown session_type", type_text))?;
+        let note_signed = moment_cell(row, 9, "note_signed_at")?;
+        let high_acuity = bool_cell(row, 10, "high_acuity")?;
+        // Checked last, so that a row rejected for another reason does not claim its id.
+        if !seen.first_time(session_id) {
+            return Err(CellError::new("session_id", "duplicate id", session_id));
+        }
+        sessions.clinic.push(ids.clinics.code(clinic));
+        sessions.clinician.push(ids.clinicians.code(clinician));
+        sessions.client.push(ids.clients.code(client));
+        sessions.start.push(start);
+        sessions.end.push(start + duration);
+        sessions.status.push(status);
+        sessions.session_type.push(session_type);
+        sessions.note_signed.push(note_signed);
+        sessions.high_acuity.push(high_acuity);
+        Ok(())
+    })?
+    .ok_or_else(|| Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() })?;
+    Ok((sessions, report))
+}
+
+fn header_has(dir: &Path, file: &str, column: &str) -> bool {
+    let Ok(text) = std::fs::File::open(dir.join(file)).and_then(|f| {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(f).read_line(&mut line).map(|_| line)
+    }) else {
+        return false;
+    };
+    text.trim_start_matches('\u{feff}')
+        .split([',', ';', '\t'])
+        .any(|h| h.trim().trim_matches('"').eq_ignore_ascii_case(column))
+}
+
+fn load_admin(dir: &Path, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
+    let specs = [
+        required("clinic_id"),
+        required("clinician_id"),
+        required("date"),
+        required("hours"),
+        required("category"),
+        optional("after_hours"),
+    ];
+    let mut admin = AdminTime::default();
+    let report = read_table(dir, ADMIN_TIME, &specs, true, |row, _| {
+        let clinic = nonempty(row, 0, "clinic_id")?;
+        let clinician = nonempty(row, 1, "clinician_id")?;
+        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
+        let hours_text = nonempty(row, 3, "hours")?;
+        let hours: f64 = hours_text.parse().map_err(|_| CellError::new("hours", "not a number", hours_text))?;
+        if !(0.0..=24.0).contains(&hours) {
+            return Err(CellError::new("hours", "hours out of range (0–24)", hours_text));
+        }
+        let category_text = row.get(4)?;
+        let category = values::parse_category(category_text)
+            .ok_or_else(|| CellError::new("category", "unknown category", category_text))?;
+        let after_hours = bool_cell(row, 5, "after_hours")?;
+        admin.clinic.push(ids.clinics.code(clinic));
+        admin.clinician.push(ids.clinicians.code(clinician));
+        admin.date.push(date);
+        admin.seconds.push((hours * 3600.0).round() as i64);
+        admin.category.push(category);
+        admin.after_hours.push(after_hours);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (admin, r)))
+}
+
+fn load_waitlist(dir: &Path, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
+    let specs = [
+        required("referral_id"),
+        required("clinic_id"),
+        required("client_id"),
+        required("referred_on"),
+        optional("urgency"),
+        optional("first_seen_on"),
+        optional("closed_on"),
+        optional("close_reason"),
+    ];
+    let mut waitlist = Waitlist::default();
+    let mut seen = SeenIds::default();
+    let report = read_table(dir, WAITLIST, &specs, true, |row, _| {
+        let referral_id = nonempty(row, 0, "referral_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let client = nonempty(row, 2, "client_id")?;
+        let referred_on =
+            date_cell(row, 3, "referred_on")?.ok_or_else(|| CellError::new("referred_on", "empty value", ""))?;
+        let urgency_text = row.get(4)?;
+        let urgency = values::parse_urgency(urgency_text)
+            .ok_or_else(|| CellError::new("urgency", "unknown urgency", urgency_text))?;
+        let first_seen_on = date_cell(row, 5, "first_seen_on")?;
+        let closed_on = date_cell(row, 6, "closed_on")?;
+        if first_seen_on.is_some_and(|d| d < referred_on) {
+            return Err(CellError::new("first_seen_on", "first_seen_on before referred_on", row.get(5)?));
+        }
+        if closed_on.is_some_and(|d| d < referred_on) {
+            return Err(CellError::new("closed_on", "closed_on before referred_on", row.get(6)?));
+        }
+        if !seen.first_time(referral_id) {
+            return Err(CellError::new("referral_id", "duplicate id", referral_id));
+        }
+        waitlist.clinic.push(ids.clinics.code(clinic));
+        waitlist.client.push(ids.clients.code(client));
+        waitlist.referred_on.push(referred_on);
+        waitlist.urgency.push(urgency);
+        waitlist.first_seen_on.push(first_seen_on);
+        waitlist.closed_on.push(closed_on);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (waitlist, r)))
+}
+
+fn load_roster(dir: &Path, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
+    let specs = [
+        required("clinician_id"),
+        required("clinic_id"),
+        required("fte"),
+        optional("role"),
+        optional("start_date"),
+        optional("end_date"),
+    ];
+    let mut roster = Roster::default();
+    let mut seen = HashSet::new();
+    let report = read_table(dir, CLINICIANS, &specs, true, |row, _| {
+        let clinician = nonempty(row, 0, "clinician_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let fte_text = nonempty(row, 2, "fte")?;
+        let fte: f64 = fte_text.parse().map_err(|_| CellError::new("fte", "not a number", fte_text))?;
+        if !(fte > 0.0 && fte <= 1.5) {
+            return Err(CellError::new("fte", "fte out of range (0, 1.5]", fte_text));
+        }
+        let start_date = date_cell(row, 4, "start_date")?;
+        let end_date = date_cell(row, 5, "end_date")?;
+        if !seen.insert(clinician.to_owned()) {
+            return Err(CellError::new("clinician_id", "duplicate id", clinician));
+        }
+        roster.clinician.push(ids.clinicians.code(clinician));
+        roster.clinic.push(ids.clinics.code(clinic));
+        roster.fte.push(fte);
+        roster.start_date.push(start_date);
+        roster.end_date.push(end_date);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (roster, r)))
+}
+
+/// Reads the input folder. File-level problems are errors; row-level problems are rejects, and a
+/// file whose reject share exceeds `max_reject_share` fails the whole load.
+pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
+    if !dir.is_dir() {
+        return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
+    }
+    let mut ids = Ids::default();
+    let (mut sessions, sessions_report) = load_sessions(dir, &mut ids)?;
+    sessions.has_note_signed = header_has(dir, SESSIONS, "note_signed_at");
+    sessions.has_high_acuity = header_has(dir, SESSIONS, "high_acuity");
+    if sessions_report.rows_read == 0 {
+        return Err(Error::NoRows { file: SESSIONS.into() });
+    }
+    let waitlist = load_waitlist(dir, &mut ids)?;
+    let admin = load_admin(dir, &mut ids)?;
+    let roster = load_roster(dir, &mut ids)?;
+
+    let mut files = vec![sessions_report];
+    let waitlist = waitlist.map(|(w, r)| {
+        files.push(r);
+        w
+    });
+    let mut admin = admin.map(|(a, r)| {
+        files.push(r);
+        a
+    });
+    let mut roster = roster.map(|(c, r)| {
+        files.push(r);
+        c
+    });
+    let mut waitlist = waitlist;
+
+    for report in &files {
+        let rejected = report.rejects.len() as u64;
+        if report.rows_read > 0 {
+            let share = rejected as f64 / report.rows_read as f64;
+            if share > config.max_reject_share {
+                return Err(Error::TooManyRejects {
+                    file: report.file.clone(),
+                    read: report.rows_read,
+                    rejected,
+                    share: share * 100.0,
+                    limit: config.max_reject_share * 100.0,
+                    first: report
+                        .rejects
+                        .first()
+                        .map(|r| format!("line {}, column `{}`: {} ({:?})", r.line, r.column, r.reason, r.value))
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    let clinics = ids.clinics.sort();
+    let clinicians = ids.clinicians.sort();
+    let clients = ids.clients.sort();
+    apply(&clinics, &mut sessions.clinic);
+    apply(&clinicians, &mut sessions.clinician);
+    apply(&clients, &mut sessions.client);
+    if let Some(a) = admin.as_mut() {
+        apply(&clinics, &mut a.clinic);
+        apply(&clinicians, &mut a.clinician);
+    }
+    if let Some(w) = waitlist.as_mut() {
+        apply(&clinics, &mut w.clinic);
+        apply(&clients, &mut w.client);
+    }
+    if let Some(r) = roster.as_mut() {
+        apply(&clinics, &mut r.clinic);
+        apply(&clinicians, &mut r.clinician);
+    }
+    Ok(Dataset { ids, sessions, admin, waitlist, roster, files })
+}
+
+impl Dataset {
+    /// SPEC §2: the latest date of anything that has happened in the inputs.
+    pub fn latest_event_day(&self) -> Option<Day> {
+        let sessions = self
+            .sessions
+            .start
+            .iter()
+            .zip(&self.sessions.status)
+            .filter(|(_, &s)| s != Status::Scheduled)
+            .map(|(&start, _)| dates::day_of(start));
+        let admin = self.admin.iter().flat_map(|a| a.date.iter().copied());
+        let waitlist = self.waitlist.iter().flat_map(|w| {
+            w.referred_on
+                .iter()
+                .copied()
+                .chain(w.first_seen_on.iter().flatten().copied())
+                .chain(w.closed_on.iter().flatten().copied())
+        });
+        sessions.chain(admin).chain(waitlist).max()
+    }
+
+    /// Counts, per file, the accepted rows dated after `as_of` (left out of every indicator).
+    pub fn count_after(&mut self, as_of: Day) {
+        let counts = [
+            (SESSIONS, self.sessions.start.iter().filter(|&&s| dates::day_of(s) > as_of).count()),
+            (ADMIN_TIME, self.admin.as_ref().map_or(0, |a| a.date.iter().filter(|&&d| d > as_of).count())),
+            (WAITLIST, self.waitlist.as_ref().map_or(0, |w| w.referred_on.iter().filter(|&&d| d > as_of).count())),
+        ];
+        for report in &mut self.files {
+            if let Some((_, n)) = counts.iter().find(|(file, _)| *file == report.file) {
+                report.after_as_of = *n as u64;
+            }
+        }
+    }
+}

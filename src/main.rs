@@ -1,0 +1,113 @@
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use caseload::error::exit;
+use caseload::{dates, generate, operation, Config, Error};
+
+/// Caseload, workload and access indicators for mental-health services, as an advocacy report.
+#[derive(Parser)]
+#[command(name = "caseload", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compute every indicator from an export folder and write the report to OUT/<as_of>/.
+    Run {
+        /// Folder holding sessions.csv and, optionally, waitlist.csv, admin_time.csv, clinicians.csv.
+        input: PathBuf,
+        /// Where dated report folders are written.
+        #[arg(long, default_value = "reports")]
+        out: PathBuf,
+        /// Report date (YYYY-MM-DD); default: the latest date of anything that happened in the inputs.
+        #[arg(long, value_parser = parse_day)]
+        as_of: Option<i32>,
+        /// TOML file overriding thresholds, windows and standards.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Write seeded synthetic exports (same options, same bytes).
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        clinics: u32,
+        #[arg(long, default_value_t = 40)]
+        clinicians: u32,
+        #[arg(long, default_value_t = 52)]
+        weeks: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Last day with events (YYYY-MM-DD); later weeks hold booked sessions only.
+        #[arg(long, value_parser = parse_day, default_value = "2026-06-28")]
+        as_of: i32,
+    },
+}
+
+fn parse_day(text: &str) -> Result<i32, String> {
+    dates::parse_day(text).ok_or_else(|| format!("`{text}` is not a date in the form YYYY-MM-DD"))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Run { input, out, as_of, config } => {
+            let (config, config_text) = match &config {
+                Some(path) => {
+                    let config = Config::load(path)?;
+                    let text = config.to_toml();
+                    (config, text)
+                }
+                None => (Config::default(), Config::default().to_toml()),
+            };
+            let outcome =
+                operation::run(&operation::RunOptions { input: input.clone(), out, as_of, config, config_text })
+                    .with_context(|| format!("run on {} failed", input.display()))?;
+            eprintln!(
+                "caseload: report for {} written to {} ({} rows rejected)",
+                outcome.summary.as_of,
+                outcome.report_dir.join("index.html").display(),
+                outcome.rejected_rows
+            );
+        }
+        Command::Generate { out, clinics, clinicians, weeks, seed, as_of } => {
+            let rows = generate::generate(&generate::GenerateOptions {
+                out: out.clone(),
+                clinics,
+                clinicians,
+                weeks,
+                seed,
+                as_of,
+            })?;
+            eprintln!(
+                "caseload: wrote {} sessions, {} admin entries, {} referrals, {} clinicians to {}",
+                rows.sessions,
+                rows.admin_entries,
+                rows.referrals,
+                rows.clinicians,
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(err) => {
+            // The library error, if any, decides the exit code; the message shows the whole chain's
+            // innermost cause, which already names the file, line and column.
+            let code = err.chain().find_map(|e| e.downcast_ref::<Error>()).map_or(exit::SOFTWARE, Error::exit_code);
+            match err.chain().find_map(|e| e.downcast_ref::<Error>()) {
+                Some(inner) => eprintln!("caseload: error: {inner}"),
+                None => eprintln!("caseload: error: {err:#}"),
+            }
+            ExitCode::from(code)
+        }
+    }
+}

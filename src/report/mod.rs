@@ -1,0 +1,388 @@
+//! Writers for everything a run publishes: tables, charts, the HTML page, summary.json, rejects.
+//! Each takes the computed indicators and writes into the run's (temporary) output folder.
+
+pub mod charts;
+pub mod html;
+pub mod tables;
+
+use polars::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::indicators::workload::{self, Workload};
+use crate::indicators::{Window, ALL_CLINICS};
+use crate::ingest::reader::FileReport;
+use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
+use html::{escape, Page};
+
+/// What the report is about, and what it found in the inputs.
+pub struct ReportInput<'a> {
+    pub data: &'a Dataset,
+    pub config: &'a Config,
+    pub window: Window,
+    pub workload: &'a Workload,
+    pub warnings: &'a [String],
+}
+
+/// Headline figures over the report window, for the network (summary.json).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub as_of: String,
+    pub window_first_week: String,
+    pub window_last_week: String,
+    pub window_weeks: u32,
+    pub clinics: usize,
+    pub clinicians: i64,
+    pub direct_hours: f64,
+    pub admin_hours: Option<f64>,
+    pub documentation_hours: Option<f64>,
+    pub after_hours: Option<f64>,
+    pub admin_ratio: Option<f64>,
+    pub sessions_attended: i64,
+    pub no_show_rate: Option<f64>,
+    pub roster: bool,
+}
+
+fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
+    frame.column(column).ok()?.get(row).ok()?.extract::<f64>()
+}
+
+fn i64_at(frame: &DataFrame, column: &str, row: usize) -> i64 {
+    frame.column(column).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<i64>()).unwrap_or(0)
+}
+
+fn u32_at(frame: &DataFrame, column: &str, row: usize) -> u32 {
+    frame.column(column).ok().and_then(|c| c.get(row).ok()).and_then(|v| v.extract::<u32>()).unwrap_or(0)
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+/// A whole number with thousands separators.
+fn hours(value: f64) -> String {
+    let rounded = value.round() as i64;
+    // Thousands separators for readability in headline sentences.
+    let digits = rounded.abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if rounded < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+fn percent(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{:.1} %", v * 100.0))
+}
+
+fn optional(value: Option<f64>, digits: usize) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
+}
+
+pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
+    let has_admin = input.data.admin.is_some();
+    let network = (0..totals.height()).find(|&r| u32_at(totals, "clinic", r) == ALL_CLINICS);
+    let value = |column: &str| network.and_then(|r| f64_at(totals, column, r));
+    let admin = |column: &str| if has_admin { value(column).map(round2) } else { None };
+    Summary {
+        as_of: dates::format_day(input.window.as_of),
+        window_first_week: dates::format_day(input.window.first_week),
+        window_last_week: dates::format_day(input.window.last_week),
+        window_weeks: input.config.window_weeks,
+        clinics: totals.height().saturating_sub(1),
+        clinicians: network.map_or(0, |r| i64_at(totals, "clinicians", r)),
+        direct_hours: value("direct_hours").map_or(0.0, round2),
+        admin_hours: admin("admin_hours"),
+        documentation_hours: admin("documentation_hours"),
+        after_hours: admin("after_hours"),
+        admin_ratio: if has_admin { value("admin_ratio").map(|r| (r * 10_000.0).round() / 10_000.0) } else { None },
+        sessions_attended: network.map_or(0, |r| i64_at(totals, "sessions_attended", r)),
+        no_show_rate: value("no_show_rate").map(|r| (r * 10_000.0).round() / 10_000.0),
+        roster: input.data.roster.is_some(),
+    }
+}
+
+fn network_weeks(clinic_weeks: &DataFrame) -> Vec<charts::WeekHours> {
+    (0..clinic_weeks.height())
+        .filter(|&r| u32_at(clinic_weeks, "clinic", r) == ALL_CLINICS)
+        .map(|r| charts::WeekHours {
+            week: clinic_weeks
+                .column("week")
+                .ok()
+                .and_then(|c| c.get(r).ok())
+                .and_then(|v| v.extract::<i32>())
+                .unwrap_or(0),
+            direct: f64_at(clinic_weeks, "direct_hours", r).unwrap_or(0.0),
+            admin: f64_at(clinic_weeks, "admin_hours", r).unwrap_or(0.0),
+            ratio: f64_at(clinic_weeks, "admin_ratio", r),
+        })
+        .collect()
+}
+
+fn headline(summary: &Summary) -> String {
+    match (summary.admin_hours, summary.admin_ratio) {
+        (Some(admin), Some(ratio)) => format!(
+            "In the last {} weeks, clinicians logged {} hours of admin work for {} hours with clients: \
+             {:.2} hours of paperwork and other admin for every hour of client care.",
+            summary.window_weeks,
+            hours(admin),
+            hours(summary.direct_hours),
+            ratio
+        ),
+        _ if summary.admin_hours.is_none() => format!(
+            "In the last {} weeks, clinicians spent {} hours with clients. The admin-to-client ratio is not \
+             available (no {ADMIN_TIME}).",
+            summary.window_weeks,
+            hours(summary.direct_hours)
+        ),
+        _ => format!(
+            "In the last {} weeks no attended client time was recorded, so the admin-to-client ratio cannot be computed.",
+            summary.window_weeks
+        ),
+    }
+}
+
+/// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`.
+pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
+    let ids = &input.data.ids;
+    for sub in ["data", "charts"] {
+        std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
+    }
+    for (name, frame) in
+        [("clinician_weeks", &input.workload.clinician_weeks), ("clinic_weeks", &input.workload.clinic_weeks)]
+    {
+        let published = tables::publishable(frame, ids)?;
+        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
+        tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
+    }
+    write_rejects(dir, &input.data.files)?;
+
+    let totals = workload::window_totals(&input.workload.clinician_weeks)?;
+    let summary = summary(input, &totals);
+    let weeks = network_weeks(&input.workload.clinic_weeks);
+    let chart_path = dir.join("charts").join("admin_vs_direct.png");
+    let chart_title = match summary.admin_ratio {
+        Some(ratio) => format!("Admin takes {ratio:.2} hours for every hour with clients"),
+        None => "Direct client hours per week".to_owned(),
+    };
+    charts::admin_vs_direct(&chart_path, &chart_title, &weeks)?;
+    let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
+
+    let json = serde_json::to_string_pretty(&summary)
+        .map_err(|e| Error::Internal { stage: "summary", message: e.to_string() })?;
+    let summary_path = dir.join("summary.json");
+    std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
+
+    let page = html_page(input, &summary, &totals, &weeks, &png, &chart_title);
+    let index = dir.join("index.html");
+    std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
+    Ok(summary)
+}
+
+fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
+    for report in files.iter().filter(|r| !r.rejects.is_empty()) {
+        let folder = dir.join("rejects");
+        std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
+        let path = folder.join(&report.file);
+        let mut writer =
+            csv::Writer::from_path(&path).map_err(|e| Error::output(&path, std::io::Error::other(e.to_string())))?;
+        let fail = |e: csv::Error| Error::output(&path, std::io::Error::other(e.to_string()));
+        writer.write_record(["line", "column", "reason", "value"]).map_err(fail)?;
+        for reject in &report.rejects {
+            writer
+                .write_record([
+                    reject.line.to_string().as_str(),
+                    &reject.column,
+                    &reject.reason,
+                    &tables::neutralise(&reject.value),
+                ])
+                .map_err(fail)?;
+        }
+        writer.flush().map_err(|e| Error::output(&path, e))?;
+    }
+    Ok(())
+}
+
+fn html_page(
+    input: &ReportInput,
+    summary: &Summary,
+    totals: &DataFrame,
+    weeks: &[charts::WeekHours],
+    png: &[u8],
+    chart_title: &str,
+) -> String {
+    let ids = &input.data.ids;
+    let has_admin = input.data.admin.is_some();
+    let mut page = Page::default();
+    page.raw(&format!(
+        "<header><h1>Caseload and workload report</h1><p>As of {} · report window: {} weeks, {} to {} · {} clinics, {} clinicians</p></header>",
+        escape(&summary.as_of),
+        summary.window_weeks,
+        escape(&summary.window_first_week),
+        escape(&dates::format_day(input.window.last_week + 6)),
+        summary.clinics,
+        summary.clinicians
+    ));
+    page.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(summary))));
+    let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "not available".to_owned(), f);
+    let cards = [
+        (hours(summary.direct_hours), "direct client hours".to_owned()),
+        (na(summary.admin_hours, &hours), "admin hours".to_owned()),
+        (na(summary.admin_ratio, &|r| format!("{r:.2}")), "admin hours per client hour".to_owned()),
+        (na(summary.after_hours, &hours), "hours worked after hours".to_owned()),
+        (percent(summary.no_show_rate), "no-show rate".to_owned()),
+    ];
+    page.raw("<div class=\"cards\">");
+    for (value, label) in cards {
+        page.raw(&format!(
+            "<div class=\"card\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>",
+            escape(&value),
+            escape(&label)
+        ));
+    }
+    page.raw("</div>");
+    for warning in input.warnings {
+        page.raw(&format!("<p class=\"note warn\">Note: {}</p>", escape(warning)));
+    }
+
+    page.section("workload", "Workload: admin time against client time");
+    let alt = format!(
+        "Line chart of weekly network hours from {} to {}: direct client hours {}, admin hours {}, admin ratio {}.",
+        summary.window_first_week,
+        summary.window_last_week,
+        hours(summary.direct_hours),
+        na(summary.admin_hours, &hours),
+        na(summary.admin_ratio, &|r| format!("{r:.2}"))
+    );
+    page.figure(
+        png,
+        &alt,
+        &format!("{chart_title}. Upper panel: weekly totals for all clinicians. Lower panel: admin hours per direct client hour in each week."),
+    );
+    let rows: Vec<Vec<String>> = weeks
+        .iter()
+        .map(|w| {
+            vec![
+                dates::format_day(w.week),
+                format!("{:.1}", w.direct),
+                if has_admin { format!("{:.1}", w.admin) } else { "–".into() },
+                optional(w.ratio, 2),
+            ]
+        })
+        .collect();
+    page.raw("<details><summary>The numbers behind this chart</summary>");
+    page.table("", &["Week starting", "Direct client hours", "Admin hours", "Admin ratio"], &rows);
+    page.raw("</details>");
+
+    page.raw("<h3>By clinic</h3>");
+    let rows: Vec<Vec<String>> = (0..totals.height())
+        .map(|r| {
+            let clinic = u32_at(totals, "clinic", r);
+            vec![
+                if clinic == ALL_CLINICS { "All clinics".to_owned() } else { ids.clinics.name(clinic).to_owned() },
+                i64_at(totals, "clinicians", r).to_string(),
+                hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0)),
+                if has_admin { hours(f64_at(totals, "admin_hours", r).unwrap_or(0.0)) } else { "–".into() },
+                if has_admin { optional(f64_at(totals, "admin_ratio", r), 2) } else { "–".into() },
+                hours(i64_at(totals, "sessions_attended", r) as f64),
+                percent(f64_at(totals, "no_show_rate", r)),
+            ]
+        })
+        .collect();
+    page.table(
+        &format!("Totals over the {} weeks of the report window", summary.window_weeks),
+        &["Clinic", "Clinicians", "Direct hours", "Admin hours", "Admin ratio", "Sessions attended", "No-show rate"],
+        &rows,
+    );
+    page.end_section();
+
+    data_quality(&mut page, &input.data.files);
+    methods(&mut page, input.config);
+    page.raw(&format!(
+        "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
+        env!("CARGO_PKG_VERSION")
+    ));
+    page.finish(&format!("Caseload report {}", summary.as_of))
+}
+
+fn data_quality(page: &mut Page, files: &[FileReport]) {
+    page.section("data-quality", "Data quality");
+    let rows: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| {
+            vec![
+                f.file.clone(),
+                f.rows_read.to_string(),
+                f.rows_accepted.to_string(),
+                f.rejects.len().to_string(),
+                f.after_as_of.to_string(),
+            ]
+        })
+        .collect();
+    page.table("", &["File", "Rows read", "Accepted", "Rejected", "After as-of (not counted yet)"], &rows);
+    let missing: Vec<&str> = [ADMIN_TIME, crate::ingest::WAITLIST, CLINICIANS]
+        .into_iter()
+        .filter(|f| !files.iter().any(|r| r.file == *f))
+        .collect();
+    if !missing.is_empty() {
+        page.paragraph(&format!(
+            "Not provided: {}. Indicators that need them are shown as not available, never as zero.",
+            missing.join(", ")
+        ));
+    }
+    let reasons: Vec<Vec<String>> = files
+        .iter()
+        .flat_map(|f| {
+            let first_lines = |reason: &str| {
+                f.rejects
+                    .iter()
+                    .filter(|r| r.reason == reason)
+                    .take(5)
+                    .map(|r| r.line.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            f.rejects_by_reason()
+                .into_iter()
+                .map(|(reason, n)| vec![f.file.clone(), reason.clone(), n.to_string(), first_lines(&reason)])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if reasons.is_empty() {
+        page.paragraph("No rows were rejected.");
+    } else {
+        page.table(
+            "Rejected rows by reason (each is listed in rejects/<file>.csv with its line and column)",
+            &["File", "Reason", "Rows", "First lines"],
+            &reasons,
+        );
+    }
+    page.end_section();
+}
+
+fn methods(page: &mut Page, config: &Config) {
+    page.section("methods", "Methods");
+    page.raw(
+        "<dl class=\"defs\">\
+         <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last complete weeks. Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\
+         <dt>Direct client hours</dt><dd>Per clinician and week, the length of the union of the clinician's attended session intervals [start, start + duration): a group session exported once per client counts once, and overlapping bookings are not double-counted.</dd>\
+         <dt>Admin hours</dt><dd>Hours of admin_time entries in the categories documentation, meetings, billing, correspondence, travel and other. Supervision and training are counted separately.</dd>\
+         <dt>Admin ratio</dt><dd>Admin hours divided by direct client hours, computed after summing (a ratio of sums, not a mean of ratios); empty when there were no direct hours.</dd>\
+         <dt>No-show rate</dt><dd>No-shows divided by (attended + no-shows + late cancellations).</dd>\
+         <dt>Active caseload</dt><dd>Distinct clients with an attended session in the 90 days ending on the week's Sunday.</dd>\
+         <dt>Utilization</dt><dd>(Direct + admin + supervision + training hours) divided by contracted hours (FTE × full-time hours).</dd>\
+         </dl>",
+    );
+    page.raw(&format!("<h3>Configuration in force</h3><pre>{}</pre>", escape(&config.to_toml())));
+    page.end_section();
+}

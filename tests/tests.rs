@@ -1,0 +1,8 @@
+//! Integration tests: each writes a small fixture folder, runs the real binary, and checks what a
+//! user would see: exit code, message, and the published tables against hand-computed values.
+
+mod util;
+
+mod errors;
+mod sample;
+mod workload;
