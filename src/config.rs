@@ -1,10 +1,137 @@
-//! Every threshold, window and standard the indicators use, with the defaults of SPEC §2–§3.
+//! Every threshold, weight, window and standard the indicators use, with the defaults of SPEC §2–§3.
 //! Loaded from TOML; unknown keys are rejected so that a typo never silently falls back to a default.
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+
+/// A linear ramp from a green value (strain 0) to a red value (strain 1), clipped, and the
+/// component's weight in the burnout-risk score. A red value below green means lower is worse.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ramp {
+    pub green: f64,
+    pub red: f64,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Ramp {
+    const fn new(green: f64, red: f64) -> Ramp {
+        Ramp { green, red, weight: 1.0 }
+    }
+
+    /// 0 at green, 1 at red, linear between, clipped to [0, 1].
+    pub fn strain(&self, value: f64) -> f64 {
+        ((value - self.green) / (self.red - self.green)).clamp(0.0, 1.0)
+    }
+}
+
+/// The nine burnout-risk components of SPEC §3, in the order the report lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Components {
+    /// Direct client hours per FTE-week (mean over worked weeks of the risk window).
+    pub direct_hours_per_fte: Ramp,
+    /// Active caseload (90 days) per FTE, at the last worked week of the risk window.
+    pub caseload_per_fte: Ramp,
+    /// Σ admin hours / Σ direct hours over the risk window.
+    pub admin_ratio: Ramp,
+    /// Mean hours per worked week flagged after hours.
+    pub after_hours_per_week: Ramp,
+    /// Σ (direct + admin + supervision + training) / Σ contracted hours.
+    pub utilization: Ramp,
+    /// Attended high-acuity sessions / attended sessions.
+    pub high_acuity_share: Ramp,
+    /// Attended sessions with a late or missing note / attended sessions.
+    pub doc_late_share: Ramp,
+    /// Supervision received, hours per 4 weeks (protective: lower is worse).
+    pub supervision_hours: Ramp,
+    /// Consecutive complete weeks worked without a week off.
+    pub weeks_without_break: Ramp,
+}
+
+impl Default for Components {
+    fn default() -> Self {
+        Components {
+            direct_hours_per_fte: Ramp::new(20.0, 30.0),
+            caseload_per_fte: Ramp::new(25.0, 45.0),
+            admin_ratio: Ramp::new(0.4, 0.8),
+            after_hours_per_week: Ramp::new(1.0, 4.0),
+            utilization: Ramp::new(1.0, 1.2),
+            high_acuity_share: Ramp::new(0.25, 0.5),
+            doc_late_share: Ramp::new(0.1, 0.3),
+            supervision_hours: Ramp::new(2.0, 0.0),
+            weeks_without_break: Ramp::new(10.0, 20.0),
+        }
+    }
+}
+
+impl Components {
+    pub const NAMES: [&'static str; 9] = [
+        "direct_hours_per_fte",
+        "caseload_per_fte",
+        "admin_ratio",
+        "after_hours_per_week",
+        "utilization",
+        "high_acuity_share",
+        "doc_late_share",
+        "supervision_hours",
+        "weeks_without_break",
+    ];
+
+    /// The ramps in `NAMES` order.
+    pub fn ramps(&self) -> [Ramp; 9] {
+        [
+            self.direct_hours_per_fte,
+            self.caseload_per_fte,
+            self.admin_ratio,
+            self.after_hours_per_week,
+            self.utilization,
+            self.high_acuity_share,
+            self.doc_late_share,
+            self.supervision_hours,
+            self.weeks_without_break,
+        ]
+    }
+}
+
+/// Score bounds of the risk tiers: low < moderate ≤ score < high ≤ score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tiers {
+    pub moderate: f64,
+    pub high: f64,
+    /// "Sustained": high tier in at least this many of the last `sustained_of` weeks.
+    pub sustained_weeks: u32,
+    pub sustained_of: u32,
+}
+
+impl Default for Tiers {
+    fn default() -> Self {
+        Tiers { moderate: 40.0, high: 65.0, sustained_weeks: 3, sustained_of: 4 }
+    }
+}
+
+/// Days within which a referral should be seen, by urgency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Standards {
+    pub routine: u32,
+    pub urgent: u32,
+    pub emergency: u32,
+}
+
+impl Default for Standards {
+    fn default() -> Self {
+        Standards { routine: 42, urgent: 7, emergency: 1 }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -13,12 +140,23 @@ pub struct Config {
     pub window_weeks: u32,
     /// Complete ISO weeks behind trailing indicators such as burnout risk (SPEC §2).
     pub risk_window_weeks: u32,
+    /// Complete weeks behind the capacity gap's referral and start rates (SPEC §3).
+    pub capacity_window_weeks: u32,
+    /// Weeks over which the excess backlog should be cleared (SPEC §3).
+    pub clearance_weeks: u32,
     /// Hours of a full-time contracted week; contracted_hours = fte × this (SPEC §3).
     pub full_time_hours: f64,
     /// A note signed more than this many hours after the session ended is late (SPEC §3).
     pub doc_late_hours: f64,
+    /// A follow-up gap longer than this many business days is over standard (SPEC §3).
+    pub followup_business_days: u32,
+    /// Yearly cost of one FTE clinician; when set, the capacity gap is also shown in money.
+    pub annual_cost_per_fte: Option<f64>,
     /// Share of a file's rows that may be rejected before the run fails (SPEC §1).
     pub max_reject_share: f64,
+    pub standard_days: Standards,
+    pub tiers: Tiers,
+    pub components: Components,
 }
 
 impl Default for Config {
@@ -26,9 +164,16 @@ impl Default for Config {
         Config {
             window_weeks: 26,
             risk_window_weeks: 4,
+            capacity_window_weeks: 13,
+            clearance_weeks: 26,
             full_time_hours: 37.5,
             doc_late_hours: 72.0,
+            followup_business_days: 10,
+            annual_cost_per_fte: None,
             max_reject_share: 0.05,
+            standard_days: Standards::default(),
+            tiers: Tiers::default(),
+            components: Components::default(),
         }
     }
 }
@@ -41,20 +186,37 @@ impl Config {
     }
 
     pub fn parse(text: &str) -> std::result::Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+        let config: Config = toml::from_str(text).map_err(|e| e.message().trim().to_owned())?;
         config.check()?;
         Ok(config)
     }
 
     fn check(&self) -> std::result::Result<(), String> {
-        if self.window_weeks == 0 || self.risk_window_weeks == 0 {
-            return Err("window_weeks and risk_window_weeks must be at least 1".into());
+        if self.window_weeks == 0 || self.risk_window_weeks == 0 || self.capacity_window_weeks == 0 {
+            return Err("window_weeks, risk_window_weeks and capacity_window_weeks must be at least 1".into());
+        }
+        if self.clearance_weeks == 0 {
+            return Err("clearance_weeks must be at least 1".into());
         }
         if self.full_time_hours.is_nan() || self.full_time_hours <= 0.0 {
             return Err("full_time_hours must be positive".into());
         }
         if !(0.0..=1.0).contains(&self.max_reject_share) {
             return Err("max_reject_share must be between 0 and 1".into());
+        }
+        for (name, ramp) in Components::NAMES.iter().zip(self.components.ramps()) {
+            if ramp.green == ramp.red || !ramp.green.is_finite() || !ramp.red.is_finite() {
+                return Err(format!("components.{name}: green and red must be different finite numbers"));
+            }
+            if ramp.weight.is_nan() || ramp.weight < 0.0 {
+                return Err(format!("components.{name}: weight must be 0 or more"));
+            }
+        }
+        if self.tiers.moderate > self.tiers.high {
+            return Err("tiers.moderate must not exceed tiers.high".into());
+        }
+        if self.tiers.sustained_weeks > self.tiers.sustained_of {
+            return Err("tiers.sustained_weeks must not exceed tiers.sustained_of".into());
         }
         Ok(())
     }
@@ -73,12 +235,34 @@ mod tests {
     fn unknown_key_is_named() {
         let err = Config::parse("window_weks = 4\n").unwrap_err();
         assert!(err.contains("window_weks"), "{err}");
+        let err = Config::parse("[components.admin_ratio]\ngreen = 0.3\nred = 0.9\ncolour = 1\n").unwrap_err();
+        assert!(err.contains("colour"), "{err}");
     }
 
     #[test]
     fn partial_config_keeps_other_defaults() {
-        let config = Config::parse("window_weeks = 8\n").unwrap();
+        let config = Config::parse("window_weeks = 8\n[components.admin_ratio]\ngreen = 0.3\nred = 0.9\n").unwrap();
         assert_eq!(config.window_weeks, 8);
         assert_eq!(config.full_time_hours, 37.5);
+        assert_eq!(config.components.admin_ratio, Ramp { green: 0.3, red: 0.9, weight: 1.0 });
+        assert_eq!(config.components.utilization, Ramp::new(1.0, 1.2));
+    }
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let config = Config::default();
+        assert_eq!(Config::parse(&config.to_toml()).unwrap(), config);
+    }
+
+    #[test]
+    fn ramp_is_linear_clipped_and_can_be_inverted() {
+        let hours = Ramp::new(20.0, 30.0);
+        assert_eq!(hours.strain(15.0), 0.0);
+        assert_eq!(hours.strain(25.0), 0.5);
+        assert_eq!(hours.strain(40.0), 1.0);
+        let supervision = Ramp::new(2.0, 0.0);
+        assert_eq!(supervision.strain(3.0), 0.0);
+        assert_eq!(supervision.strain(0.5), 0.75);
+        assert_eq!(supervision.strain(0.0), 1.0);
     }
 }
