@@ -158,7 +158,7 @@ const ADMIN_HEADER: [&str; 6] = ["clinic_id", "clinician_id", "date", "hours", "
 const SLOTS: i64 = 9;
 /// Weeks of booked appointments exported after as_of.
 const BOOKED_WEEKS: u32 = 2;
-const MEAN_EPISODE_WEEKS: f64 = 19.0;
+const MEAN_EPISODE_WEEKS: f64 = 24.0;
 
 struct Simulation {
     rng: Random,
@@ -406,7 +406,7 @@ impl Simulation {
                 self.referrals[r].first_seen_on = Some(day);
                 minutes_by_day[weekday as usize] += 75.0;
                 let every = if self.rng.chance(0.85) { 1 } else { 2 };
-                let remaining = 4 + (self.rng.exponential(14.0) as u32).min(60);
+                let remaining = 6 + (self.rng.exponential(22.0) as u32).min(80);
                 self.clinicians[c].clients.push(Client {
                     id: client,
                     weekday: self.rng.between(0, 4),
@@ -505,18 +505,20 @@ pub fn generate(options: &GenerateOptions) -> Result<Generated> {
             _ => Load::Overloaded,
         };
         let (caseload_per_fte, doc_minutes, after_share, lag, off_weeks) = match load {
-            Load::Light => (18.0, 6.0 + 4.0 * rng.unit(), 0.05, 14.0, 6),
-            Load::Normal => (27.0, 9.0 + 6.0 * rng.unit(), 0.15, 26.0, 5),
-            Load::Overloaded => (36.0, 16.0 + 10.0 * rng.unit(), 0.6, 70.0, 1),
+            Load::Light => (15.0, 6.0 + 4.0 * rng.unit(), 0.05, 14.0, 6),
+            Load::Normal => (22.0, 9.0 + 6.0 * rng.unit(), 0.15, 26.0, 5),
+            Load::Overloaded => (42.0, 16.0 + 10.0 * rng.unit(), 0.6, 70.0, 1),
         };
         let off_count = ((off_weeks as f64) * options.weeks as f64 / 52.0).round() as u32;
         let mut weeks_off: Vec<u32> = (0..off_count).map(|_| rng.between(0, options.weeks as i64 - 1) as u32).collect();
         weeks_off.sort_unstable();
         let acuity = if rng.chance(0.2) { 0.35 + 0.3 * rng.unit() } else { 0.05 + 0.2 * rng.unit() };
+        // Supervision is the first thing to go when a caseload overflows.
+        let unsupervised = if load == Load::Overloaded { 0.6 } else { 0.25 };
         let supervision_every = match rng.unit() {
-            r if r < 0.4 => Some(1),
-            r if r < 0.7 => Some(2),
-            _ => None,
+            r if r < unsupervised => None,
+            r if r < (1.0 + unsupervised) / 2.0 => Some(2),
+            _ => Some(1),
         };
         let target_caseload = ((caseload_per_fte * fte) as usize).max(3);
         let clinic = (i % options.clinics) as usize;
@@ -569,7 +571,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Generated> {
                 slot: sim.rng.between(0, SLOTS - 1),
                 every,
                 next_week: sim.rng.between(0, every as i64 - 1) as u32,
-                remaining: 1 + sim.rng.between(0, 24) as u32,
+                remaining: 1 + sim.rng.between(0, 40) as u32,
             };
             sim.clinicians[c].clients.push(client);
         }

@@ -1,5 +1,6 @@
 //! Indicator definitions of SPEC §3, written as polars lazy plans over the ingested columns.
 
+pub mod burnout;
 pub mod frames;
 pub mod workload;
 

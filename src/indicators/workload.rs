@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use super::burnout::{self, Available, Burnout};
 use super::frames::{
     self, week_of, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW, SCHEDULED,
 };
@@ -14,10 +15,14 @@ use crate::ingest::Dataset;
 const CASELOAD_DAYS: i32 = 90;
 
 pub struct Workload {
-    /// One row per clinician and worked week; hours as f64, counts as i64.
+    /// Every clinician-week figure, internal columns included (seconds, counts), from the start of
+    /// the first risk window that ends in the report window.
+    pub detail: DataFrame,
+    /// One row per clinician and worked week of the report window: the published columns.
     pub clinician_weeks: DataFrame,
     /// One row per clinic and week, then the network (`clinic` = ALL_CLINICS) per week.
     pub clinic_weeks: DataFrame,
+    pub burnout: Burnout,
 }
 
 fn keys() -> [Expr; 3] {
@@ -107,6 +112,7 @@ fn admin_weeks(admin: LazyFrame, window: &Window) -> LazyFrame {
                 "supervision_s",
             ),
             seconds_where(category(Category::Training), "training_s"),
+            seconds_where(category(Category::SupervisionReceived), "supervision_received_s"),
             seconds_where(col("after_hours"), "after_hours_s"),
         ])
 }
@@ -166,12 +172,17 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     let sessions = frames::sessions(&data.sessions)?
         .lazy()
         .filter(col("date").lt_eq(lit(window.as_of)).and(col("status").neq(lit(SCHEDULED))));
-    let by_sessions = session_weeks(sessions.clone(), window, config, data.sessions.has_note_signed)?;
+    let admin = match &data.admin {
+        Some(admin) => Some(frames::admin(admin)?.lazy().filter(col("date").lt_eq(lit(window.as_of)))),
+        None => None,
+    };
+    // The first weeks of the report window are scored on risk windows that start before it.
+    let detail_window = Window { first_week: window.first_week - 7 * (config.risk_window_weeks as i32 - 1), ..*window };
+    let by_sessions = session_weeks(sessions.clone(), &detail_window, config, data.sessions.has_note_signed)?;
     let mut worked = by_sessions;
-    let mut admin_columns = false;
-    if let Some(admin) = &data.admin {
-        worked = full_join(worked, admin_weeks(frames::admin(admin)?.lazy(), window), &keys());
-        admin_columns = true;
+    let admin_columns = admin.is_some();
+    if let Some(admin) = admin.clone() {
+        worked = full_join(worked, admin_weeks(admin, &detail_window), &keys());
     }
     let zero_filled = [
         "direct_s",
@@ -183,7 +194,12 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         "high_acuity_sessions",
     ];
     let mut fills: Vec<Expr> = zero_filled.iter().map(|c| col(*c).fill_null(lit(0i64))).collect();
-    for c in ["admin_s", "documentation_s", "supervision_s", "training_s", "after_hours_s"] {
+    fills.push(if data.sessions.has_note_signed {
+        col("doc_late_sessions").fill_null(lit(0i64))
+    } else {
+        lit(NULL).cast(DataType::Int64).alias("doc_late_sessions")
+    });
+    for c in ["admin_s", "documentation_s", "supervision_s", "training_s", "after_hours_s", "supervision_received_s"] {
         fills.push(if admin_columns { col(c).fill_null(lit(0i64)) } else { lit(NULL).cast(DataType::Int64).alias(c) });
     }
     let mut worked = worked.with_columns(fills).collect()?.lazy();
@@ -196,7 +212,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         }
         None => lit(1.0),
     };
-    let caseload = active_caseload(sessions, worked.clone(), window)?;
+    let caseload = active_caseload(sessions.clone(), worked.clone(), &detail_window)?;
     let doc_late = if data.sessions.has_note_signed {
         ratio(col("doc_late_sessions"), col("sessions_attended"))
     } else {
@@ -214,7 +230,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         // Without admin_time.csv the hours worked are unknown, not merely the client hours.
         lit(NULL).cast(DataType::Float64)
     };
-    let clinician_weeks = worked
+    let detail = worked
         .join(caseload, keys(), keys(), JoinArgs::new(JoinType::Left))
         .with_columns([fte.alias("fte"), col("active_caseload").fill_null(lit(0i64))])
         .with_column((col("fte") * lit(config.full_time_hours)).alias("contracted_hours"))
@@ -229,15 +245,42 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
         .collect()?;
 
+    let worked_weeks = worked_weeks(sessions, admin, window)?;
+    let burnout = burnout::compute(&detail, &worked_weeks, window, config, &Available::of(data))?;
+    let in_window = detail
+        .clone()
+        .lazy()
+        .filter(col("week").gt_eq(lit(window.first_week)))
+        .join(
+            burnout.history.clone().lazy().select([col("clinic"), col("clinician"), col("week"), col("tier")]),
+            keys(),
+            keys(),
+            JoinArgs::new(JoinType::Left),
+        )
+        .collect()?;
     let columns = clinic_week_columns();
-    let clinic_weeks = clinic_rollup(clinician_weeks.clone().lazy(), &[col("clinic"), col("week")]);
-    let network = clinic_rollup(clinician_weeks.clone().lazy(), &[col("week")])
+    let clinic_weeks = clinic_rollup(in_window.clone().lazy(), &[col("clinic"), col("week")]);
+    let network = clinic_rollup(in_window.clone().lazy(), &[col("week")])
         .with_column(lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"));
     let clinic_weeks = concat([clinic_weeks.select(&columns), network.select(&columns)], UnionArgs::default())?
         .sort(["clinic", "week"], SortMultipleOptions::default())
         .collect()?;
-    let clinician_weeks = clinician_weeks.lazy().select(clinician_week_columns()).collect()?;
-    Ok(Workload { clinician_weeks, clinic_weeks })
+    let clinician_weeks = in_window.lazy().select(clinician_week_columns()).collect()?;
+    Ok(Workload { detail, clinician_weeks, clinic_weeks, burnout })
+}
+
+/// Every (clinic, clinician, week) up to the last complete week with a session of any status but
+/// scheduled, or an admin entry: the weeks worked, over the whole export (for weeks without a break).
+fn worked_weeks(sessions: LazyFrame, admin: Option<LazyFrame>, window: &Window) -> PolarsResult<DataFrame> {
+    let mut parts = vec![sessions.select(keys())];
+    if let Some(admin) = admin {
+        parts.push(admin.select(keys()));
+    }
+    concat(parts, UnionArgs::default())?
+        .filter(col("week").lt_eq(lit(window.last_week)))
+        .unique(None, UniqueKeepStrategy::Any)
+        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
+        .collect()
 }
 
 /// The published columns of clinician_weeks, in SPEC §4 order.
@@ -285,6 +328,9 @@ fn clinic_week_columns() -> Vec<Expr> {
         col("sessions_attended"),
         col("no_show_rate"),
         col("median_caseload_per_fte"),
+        col("risk_low"),
+        col("risk_moderate"),
+        col("risk_high"),
     ]
 }
 
@@ -307,6 +353,9 @@ fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
             sum("no_show"),
             sum("kept_or_missed"),
             (col("active_caseload").cast(DataType::Float64) / col("fte")).median().alias("median_caseload_per_fte"),
+            count_where(col("tier").eq(lit("low")), "risk_low"),
+            count_where(col("tier").eq(lit("moderate")), "risk_moderate"),
+            count_where(col("tier").eq(lit("high")), "risk_high"),
         ])
         .with_columns([
             ratio(col("admin_s"), col("direct_s")).alias("admin_ratio"),

@@ -158,9 +158,12 @@ pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
     for sub in ["data", "charts"] {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
     }
-    for (name, frame) in
-        [("clinician_weeks", &input.workload.clinician_weeks), ("clinic_weeks", &input.workload.clinic_weeks)]
-    {
+    for (name, frame) in [
+        ("clinician_weeks", &input.workload.clinician_weeks),
+        ("clinic_weeks", &input.workload.clinic_weeks),
+        ("burnout_risk", &input.workload.burnout.risk),
+        ("risk_weeks", &input.workload.burnout.history),
+    ] {
         let published = tables::publishable(frame, ids)?;
         tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;

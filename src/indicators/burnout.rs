@@ -1,0 +1,252 @@
+//! The burnout-risk signal of SPEC §3: nine workload components, each turned into a 0–1 strain by
+//! a linear ramp between a green and a red value, combined into a weighted score with tiers.
+//! A workload risk signal, not a diagnosis.
+
+use polars::prelude::*;
+
+use super::Window;
+use crate::config::{Components, Config};
+use crate::ingest::{Dataset, ADMIN_TIME, SESSIONS};
+
+/// Which components' inputs the export carries.
+#[derive(Debug, Clone, Copy)]
+pub struct Available {
+    pub admin: bool,
+    pub high_acuity: bool,
+    pub note_signed: bool,
+}
+
+impl Available {
+    pub fn of(data: &Dataset) -> Available {
+        Available {
+            admin: data.admin.is_some(),
+            high_acuity: data.sessions.has_high_acuity,
+            note_signed: data.sessions.has_note_signed,
+        }
+    }
+
+    /// Components left out for lack of input, with the reason the report prints.
+    pub fn missing(&self) -> Vec<(&'static str, String)> {
+        let mut missing = Vec::new();
+        if !self.admin {
+            for name in ["admin_ratio", "after_hours_per_week", "utilization", "supervision_hours"] {
+                missing.push((name, format!("no {ADMIN_TIME}")));
+            }
+        }
+        if !self.high_acuity {
+            missing.push(("high_acuity_share", format!("no high_acuity column in {SESSIONS}")));
+        }
+        if !self.note_signed {
+            missing.push(("doc_late_share", format!("no note_signed_at column in {SESSIONS}")));
+        }
+        missing
+    }
+}
+
+pub struct Burnout {
+    /// Per clinician at the last complete week: score, tier, sustained, top components, and each
+    /// component's value and strain (the published `burnout_risk` table).
+    pub risk: DataFrame,
+    /// Per clinician and report-window week: each week scored on the risk window ending that week.
+    pub history: DataFrame,
+    pub missing: Vec<(&'static str, String)>,
+}
+
+fn ratio(numerator: Expr, denominator: Expr) -> Expr {
+    when(denominator.clone().gt(lit(0)))
+        .then(numerator.cast(DataType::Float64) / denominator.cast(DataType::Float64))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+fn hours(seconds: Expr) -> Expr {
+    seconds.cast(DataType::Float64) / lit(3600.0)
+}
+
+fn unavailable() -> Expr {
+    lit(NULL).cast(DataType::Float64)
+}
+
+/// Consecutive worked weeks ending at each worked week (1 for a week after a week off).
+fn streaks(worked_weeks: &DataFrame) -> PolarsResult<LazyFrame> {
+    let clinician = [col("clinic"), col("clinician")];
+    Ok(worked_weeks
+        .clone()
+        .lazy()
+        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
+        .with_column(
+            (col("week") - col("week").shift(lit(1)).over(clinician.clone())?)
+                .neq(lit(7))
+                .fill_null(lit(true))
+                .cast(DataType::Int32)
+                .cum_sum(false)
+                .over(clinician)?
+                .alias("run"),
+        )
+        .with_column(col("week").cum_count(false).over([col("clinic"), col("clinician"), col("run")])?.alias("streak"))
+        .select([col("clinic"), col("clinician"), col("week").alias("at"), col("streak").cast(DataType::Float64)]))
+}
+
+/// Scores every clinician at every report-window week on the risk window ending that week.
+pub fn compute(
+    detail: &DataFrame,
+    worked_weeks: &DataFrame,
+    window: &Window,
+    config: &Config,
+    available: &Available,
+) -> PolarsResult<Burnout> {
+    let weeks = config.risk_window_weeks as i32;
+    let shifted: Vec<LazyFrame> =
+        (0..weeks).map(|k| detail.clone().lazy().with_column((col("week") + lit(7 * k)).alias("at"))).collect();
+    let worked_hours = col("direct_s") + col("admin_s") + col("supervision_s") + col("training_s");
+    let per_window = concat(shifted, UnionArgs::default())?
+        .filter(col("at").gt_eq(lit(window.first_week)).and(col("at").lt_eq(lit(window.last_week))))
+        .group_by([col("clinic"), col("clinician"), col("at")])
+        .agg([
+            (hours(col("direct_s")) / col("fte")).mean().alias("direct_hours_per_fte"),
+            (col("active_caseload")
+                .sort_by([col("week")], SortMultipleOptions::default())
+                .last()
+                .cast(DataType::Float64)
+                / col("fte").sort_by([col("week")], SortMultipleOptions::default()).last())
+            .alias("caseload_per_fte"),
+            col("admin_s").sum(),
+            col("direct_s").sum(),
+            hours(col("after_hours_s")).mean().alias("after_hours_per_week"),
+            worked_hours.sum().alias("worked_s"),
+            col("contracted_hours").sum(),
+            col("high_acuity_sessions").sum(),
+            col("doc_late_sessions").sum(),
+            col("sessions_attended").sum(),
+            col("supervision_received_s").sum(),
+        ]);
+    let admin = |e: Expr| if available.admin { e } else { unavailable() };
+    let values = [
+        col("direct_hours_per_fte"),
+        col("caseload_per_fte"),
+        admin(ratio(col("admin_s"), col("direct_s"))),
+        admin(col("after_hours_per_week")),
+        admin(ratio(col("worked_s"), col("contracted_hours") * lit(3600.0))),
+        if available.high_acuity {
+            ratio(col("high_acuity_sessions"), col("sessions_attended"))
+        } else {
+            unavailable()
+        },
+        if available.note_signed { ratio(col("doc_late_sessions"), col("sessions_attended")) } else { unavailable() },
+        admin(hours(col("supervision_received_s")) * lit(4.0 / weeks as f64)),
+        col("streak"),
+    ];
+    let ramps = config.components.ramps();
+    let with_values: Vec<Expr> =
+        values.into_iter().zip(Components::NAMES).map(|(value, name)| value.alias(name)).collect();
+    let strains: Vec<Expr> = Components::NAMES
+        .iter()
+        .zip(ramps)
+        .map(|(name, ramp)| {
+            ((col(*name) - lit(ramp.green)) / lit(ramp.red - ramp.green))
+                .clip_min(lit(0.0))
+                .clip_max(lit(1.0))
+                .alias(format!("{name}_strain"))
+        })
+        .collect();
+    let weighted = |f: &dyn Fn(&str) -> Expr| {
+        Components::NAMES
+            .iter()
+            .zip(ramps)
+            .map(|(name, ramp)| f(&format!("{name}_strain")) * lit(ramp.weight))
+            .reduce(|a, b| a + b)
+            .unwrap_or_else(|| lit(0.0))
+    };
+    let numerator = weighted(&|strain| col(strain).fill_null(lit(0.0)));
+    let denominator = weighted(&|strain| col(strain).is_not_null().cast(DataType::Float64));
+    let tiers = &config.tiers;
+    let history = per_window
+        .join(
+            streaks(worked_weeks)?,
+            [col("clinic"), col("clinician"), col("at")],
+            [col("clinic"), col("clinician"), col("at")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(col("streak").fill_null(lit(0.0)))
+        .with_columns(with_values)
+        .with_columns(strains)
+        .with_column(
+            when(denominator.clone().gt(lit(0.0)))
+                .then(lit(100.0) * numerator / denominator)
+                .otherwise(unavailable())
+                .alias("score"),
+        )
+        .with_column(
+            when(col("score").gt_eq(lit(tiers.high)))
+                .then(lit("high"))
+                .when(col("score").gt_eq(lit(tiers.moderate)))
+                .then(lit("moderate"))
+                .when(col("score").is_not_null())
+                .then(lit("low"))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias("tier"),
+        )
+        .select(
+            [col("clinic"), col("clinician"), col("at").alias("week"), col("score"), col("tier")]
+                .into_iter()
+                .chain(Components::NAMES.iter().flat_map(|n| [col(*n), col(format!("{n}_strain"))]))
+                .collect::<Vec<_>>(),
+        )
+        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
+        .collect()?;
+
+    let recent = window.last_week - 7 * (tiers.sustained_of as i32 - 1);
+    let sustained = history
+        .clone()
+        .lazy()
+        .filter(col("week").gt_eq(lit(recent)))
+        .group_by([col("clinic"), col("clinician")])
+        .agg([col("tier").eq(lit("high")).cast(DataType::Int64).sum().alias("high_weeks")])
+        .with_column(col("high_weeks").gt_eq(lit(tiers.sustained_weeks as i64)).alias("sustained"));
+    let mut risk = history
+        .clone()
+        .lazy()
+        .filter(col("week").eq(lit(window.last_week)).and(col("score").is_not_null()))
+        .join(
+            sustained,
+            [col("clinic"), col("clinician")],
+            [col("clinic"), col("clinician")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["clinic", "clinician"], SortMultipleOptions::default())
+        .collect()?;
+    let (first, second) = top_components(&risk, config)?;
+    risk.with_column(Column::new("top_component_1".into(), first))?;
+    risk.with_column(Column::new("top_component_2".into(), second))?;
+    let columns: Vec<Expr> =
+        ["clinic", "clinician", "score", "tier", "sustained", "top_component_1", "top_component_2"]
+            .into_iter()
+            .map(col)
+            .chain(Components::NAMES.iter().flat_map(|n| [col(*n), col(format!("{n}_strain"))]))
+            .collect();
+    let risk = risk.lazy().select(columns).collect()?;
+    Ok(Burnout { risk, history, missing: available.missing() })
+}
+
+/// The two components with the largest weighted strain; a component that adds nothing to the
+/// score (strain 0 or missing) is never named.
+fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(Vec<Option<String>>, Vec<Option<String>>)> {
+    let ramps = config.components.ramps();
+    let strains: Vec<Vec<Option<f64>>> = Components::NAMES
+        .iter()
+        .map(|n| Ok(risk.column(&format!("{n}_strain"))?.f64()?.iter().collect()))
+        .collect::<PolarsResult<_>>()?;
+    let mut first = Vec::with_capacity(risk.height());
+    let mut second = Vec::with_capacity(risk.height());
+    for row in 0..risk.height() {
+        let mut contributions: Vec<(f64, usize)> = (0..Components::NAMES.len())
+            .filter_map(|i| strains[i][row].map(|s| (s * ramps[i].weight, i)))
+            .filter(|(c, _)| *c > 0.0)
+            .collect();
+        // Largest first; ties keep the SPEC's component order.
+        contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let name = |k: usize| contributions.get(k).map(|&(_, i)| Components::NAMES[i].to_owned());
+        first.push(name(0));
+        second.push(name(1));
+    }
+    Ok((first, second))
+}
