@@ -10,6 +10,7 @@ pub mod generate;
 pub mod indicators;
 pub mod ingest;
 pub mod operation;
+pub mod privacy;
 pub mod report;
 
 pub use config::Config;

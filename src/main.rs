@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use caseload::error::exit;
+use caseload::privacy::Audience;
 use caseload::{dates, generate, operation, Config, Error};
 
 /// Caseload, workload and access indicators for mental-health services, as an advocacy report.
@@ -29,6 +30,9 @@ enum Command {
         /// TOML file overriding thresholds, windows and standards.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Who the report is for: `advocacy` (safe to publish) or `internal` (per-clinician detail).
+        #[arg(long, value_enum, default_value_t = Audience::Advocacy)]
+        audience: Audience,
     },
     /// Write seeded synthetic exports (same options, same bytes).
     Generate {
@@ -54,7 +58,7 @@ fn parse_day(text: &str) -> Result<i32, String> {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Run { input, out, as_of, config } => {
+        Command::Run { input, out, as_of, config, audience } => {
             let (config, config_text) = match &config {
                 Some(path) => {
                     let config = Config::load(path)?;
@@ -63,9 +67,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => (Config::default(), Config::default().to_toml()),
             };
-            let outcome =
-                operation::run(&operation::RunOptions { input: input.clone(), out, as_of, config, config_text })
-                    .with_context(|| format!("run on {} failed", input.display()))?;
+            let outcome = operation::run(&operation::RunOptions {
+                input: input.clone(),
+                out,
+                as_of,
+                config,
+                config_text,
+                audience,
+            })
+            .with_context(|| format!("run on {} failed", input.display()))?;
             eprintln!(
                 "caseload: report for {} written to {} ({} rows rejected)",
                 outcome.summary.as_of,

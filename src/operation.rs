@@ -11,6 +11,7 @@ use crate::dates::{self, Day};
 use crate::error::{Error, Result};
 use crate::indicators::{workload, Window};
 use crate::ingest::{self, CLINICIANS};
+use crate::privacy::Audience;
 use crate::report::{self, ReportInput, Summary};
 
 pub struct RunOptions {
@@ -19,6 +20,7 @@ pub struct RunOptions {
     pub as_of: Option<Day>,
     pub config: Config,
     pub config_text: String,
+    pub audience: Audience,
 }
 
 /// Where the report went and what it says.
@@ -122,7 +124,14 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         std::fs::remove_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
     }
     std::fs::create_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
-    let input = ReportInput { data: &data, config, window, workload: &workload, warnings: &warnings };
+    let input = ReportInput {
+        data: &data,
+        config,
+        window,
+        workload: &workload,
+        warnings: &warnings,
+        audience: options.audience,
+    };
     let summary = report::write(&staging, &input)?;
     stages.lap("report");
 

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod burnout;
 mod errors;
 mod sample;
 mod workload;

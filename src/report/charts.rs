@@ -141,3 +141,261 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
+
+pub const LOW: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const MODERATE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const HIGH: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const BAR: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+
+/// A vertical reference line with its label, e.g. a green or red threshold.
+pub struct Marker<'a> {
+    pub at: f64,
+    pub label: &'a str,
+    pub colour: RGBColor,
+}
+
+/// Clinicians per bin of one value, with threshold markers.
+pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], markers: &[Marker]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let lo = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::INFINITY, |a, &b| a.min(b)).min(0.0);
+    let hi = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    let hi = if hi.is_finite() && hi > lo { hi * 1.08 } else { lo + 1.0 };
+    let bins = 24usize;
+    let width = (hi - lo) / bins as f64;
+    let mut counts = vec![0u32; bins];
+    for &v in values {
+        let bin = (((v - lo) / width) as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.25 + 0.5;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
+        .margin(24)
+        .x_label_area_size(60)
+        .y_label_area_size(80)
+        .build_cartesian_2d(lo..hi, 0.0..top)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .y_label_formatter(&|c| format!("{c:.0}"))
+        .x_label_formatter(&|x| if hi - lo < 5.0 { format!("{x:.1}") } else { format!("{x:.0}") })
+        .x_desc(x_desc)
+        .y_desc("Clinicians")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| {
+            let x0 = lo + i as f64 * width;
+            Rectangle::new([(x0 + width * 0.06, 0.0), (x0 + width * 0.94, c as f64)], BAR.filled())
+        }))
+        .map_err(|e| fail(&e))?;
+    for marker in markers {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(marker.at, 0.0), (marker.at, top * 0.86)],
+                8,
+                5,
+                marker.colour.stroke_width(3),
+            ))
+            .map_err(|e| fail(&e))?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                marker.label.to_owned(),
+                (marker.at, top * 0.97),
+                (FAMILY, 16).into_font().color(&marker.colour).pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Top,
+                )),
+            )))
+            .map_err(|e| fail(&e))?;
+    }
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Clinicians in each risk tier per week, stacked (low at the bottom).
+pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let n = weeks.len().max(1) as f64;
+    let top = weeks.iter().map(|(_, c)| c.iter().sum::<i64>()).max().unwrap_or(1).max(1) as f64 * 1.2;
+    let label_every = (weeks.len() / 8).max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
+        .margin(24)
+        .x_label_area_size(60)
+        .y_label_area_size(80)
+        .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .x_labels(weeks.len().max(2))
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() > 1e-6 || i < 0.0 || i as usize >= weeks.len() || !(i as usize).is_multiple_of(label_every)
+            {
+                return String::new();
+            }
+            short_date(weeks[i as usize].0)
+        })
+        .y_label_formatter(&|c| format!("{c:.0}"))
+        .x_desc("Week starting (Monday)")
+        .y_desc("Clinicians who worked that week")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    for (tier, (colour, label)) in [(LOW, "Low"), (MODERATE, "Moderate"), (HIGH, "High")].into_iter().enumerate() {
+        chart
+            .draw_series(weeks.iter().enumerate().map(|(i, (_, counts))| {
+                let below: i64 = counts[..tier].iter().sum();
+                let x = i as f64;
+                Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + counts[tier]) as f64)], colour.filled())
+            }))
+            .map_err(|e| fail(&e))?
+            .label(format!("{label} risk"))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Horizontal bars: one value per labelled item, on a fixed 0..max scale.
+pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max: f64) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let height = 140 + 46 * items.len().max(1) as u32;
+    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let n = items.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(300)
+        .build_cartesian_2d(0.0..max, -0.5..n - 0.5)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .y_labels(items.len().max(2))
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= items.len() {
+                return String::new();
+            }
+            items[items.len() - 1 - i as usize].0.clone()
+        })
+        .x_label_formatter(&|x| format!("{x:.1}"))
+        .x_desc(x_desc)
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(items.iter().enumerate().map(|(i, (_, v))| {
+            let y = (items.len() - 1 - i) as f64;
+            Rectangle::new([(0.0, y - 0.32), (*v, y + 0.32)], ADMIN.filled())
+        }))
+        .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(items.iter().enumerate().map(|(i, (_, v))| {
+            let y = (items.len() - 1 - i) as f64;
+            Text::new(format!("{v:.2}"), (*v + max * 0.01, y + 0.15), (FAMILY, 15).into_font())
+        }))
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Rows of cells coloured by value (white → vermillion), one row per labelled item.
+pub fn heat_map(
+    path: &Path,
+    title: &str,
+    columns: &[Day],
+    rows: &[(String, Vec<Option<f64>>)],
+    max: f64,
+) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let height = 170 + 18 * rows.len().max(1) as u32;
+    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let nx = columns.len().max(1) as f64;
+    let ny = rows.len().max(1) as f64;
+    let label_every = (columns.len() / 8).max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, (FAMILY, 24).into_font().style(FontStyle::Bold))
+        .margin(20)
+        .x_label_area_size(56)
+        .y_label_area_size(110)
+        .build_cartesian_2d(-0.5..nx - 0.5, -0.5..ny - 0.5)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(columns.len().max(2))
+        .y_labels(rows.len().max(2))
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() > 1e-6
+                || i < 0.0
+                || i as usize >= columns.len()
+                || !(i as usize).is_multiple_of(label_every)
+            {
+                return String::new();
+            }
+            short_date(columns[i as usize])
+        })
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() > 1e-6 || i < 0.0 || i as usize >= rows.len() {
+                return String::new();
+            }
+            rows[rows.len() - 1 - i as usize].0.clone()
+        })
+        .x_desc("Week starting (Monday); grey = no work recorded")
+        .label_style((FAMILY, 12))
+        .axis_desc_style((FAMILY, 16))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    let colour = |v: f64| {
+        let t = (v / max).clamp(0.0, 1.0);
+        let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * t).round() as u8;
+        RGBColor(mix(0xFF, 0xD5), mix(0xF5, 0x5E), mix(0xE6, 0x00))
+    };
+    chart
+        .draw_series(rows.iter().enumerate().flat_map(|(r, (_, cells))| {
+            let y = (rows.len() - 1 - r) as f64;
+            cells.iter().enumerate().map(move |(c, v)| {
+                let fill = v.map_or(RGBColor(0xE0, 0xE0, 0xE0), colour);
+                Rectangle::new([(c as f64 - 0.48, y - 0.45), (c as f64 + 0.48, y + 0.45)], fill.filled())
+            })
+        }))
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Writers for everything a run publishes: tables, charts, the HTML page, summary.json, rejects.
 //! Each takes the computed indicators and writes into the run's (temporary) output folder.
 
+pub mod burnout_section;
 pub mod charts;
 pub mod html;
 pub mod tables;
@@ -16,6 +17,7 @@ use crate::indicators::workload::{self, Workload};
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
 use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
+use crate::privacy::Audience;
 use html::{escape, Page};
 
 /// What the report is about, and what it found in the inputs.
@@ -25,6 +27,7 @@ pub struct ReportInput<'a> {
     pub window: Window,
     pub workload: &'a Workload,
     pub warnings: &'a [String],
+    pub audience: Audience,
 }
 
 /// Headline figures over the report window, for the network (summary.json).
@@ -186,7 +189,7 @@ pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
     let summary_path = dir.join("summary.json");
     std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
 
-    let page = html_page(input, &summary, &totals, &weeks, &png, &chart_title);
+    let page = html_page(dir, input, &summary, &totals, &weeks, &png, &chart_title)?;
     let index = dir.join("index.html");
     std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
     Ok(summary)
@@ -217,13 +220,14 @@ fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
 }
 
 fn html_page(
+    dir: &Path,
     input: &ReportInput,
     summary: &Summary,
     totals: &DataFrame,
     weeks: &[charts::WeekHours],
     png: &[u8],
     chart_title: &str,
-) -> String {
+) -> Result<String> {
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
     let mut page = Page::default();
@@ -309,13 +313,14 @@ fn html_page(
     );
     page.end_section();
 
+    burnout_section::write(dir, input, input.audience, &mut page)?;
     data_quality(&mut page, &input.data.files);
     methods(&mut page, input.config);
     page.raw(&format!(
         "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
         env!("CARGO_PKG_VERSION")
     ));
-    page.finish(&format!("Caseload report {}", summary.as_of))
+    Ok(page.finish(&format!("Caseload report {}", summary.as_of)))
 }
 
 fn data_quality(page: &mut Page, files: &[FileReport]) {

@@ -1,0 +1,348 @@
+//! The burnout-risk part of the page: headline sentences, the four risk charts (and the hours
+//! heat map for the internal audience), components left out, and the per-clinician table.
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+use super::charts::{self, Marker};
+use super::html::{escape, Page};
+use super::ReportInput;
+use crate::config::Components;
+use crate::error::{Error, Result};
+use crate::indicators::ALL_CLINICS;
+use crate::privacy::Audience;
+
+/// Length of one client session, for expressing admin hours as sessions not offered.
+const SESSION_MINUTES: f64 = 50.0;
+
+fn floats(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
+    frame
+        .column(column)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Float64).ok())
+        .and_then(|c| c.f64().ok().map(|ca| ca.iter().collect()))
+        .unwrap_or_default()
+}
+
+fn texts(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
+    frame
+        .column(column)
+        .ok()
+        .and_then(|c| c.str().ok().map(|ca| ca.iter().map(|v| v.map(str::to_owned)).collect()))
+        .unwrap_or_default()
+}
+
+fn codes(frame: &DataFrame, column: &str) -> Vec<u32> {
+    frame.column(column).ok().and_then(|c| c.u32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default()
+}
+
+struct Chart {
+    file: &'static str,
+    alt: String,
+    caption: String,
+    render: Box<dyn Fn(&Path) -> Result<()> + Send + Sync>,
+}
+
+/// Headline figures of the burnout section (also used by summary.json).
+pub struct RiskHeadline {
+    pub scored: usize,
+    pub high: usize,
+    pub sustained: usize,
+    pub after_hours_per_clinician_week: Option<f64>,
+    pub sessions_lost_per_month: Option<f64>,
+}
+
+pub fn headline(input: &ReportInput) -> RiskHeadline {
+    let risk = &input.workload.burnout.risk;
+    let tiers = texts(risk, "tier");
+    let sustained = risk
+        .column("sustained")
+        .ok()
+        .and_then(|c| c.bool().ok().map(|b| b.iter().filter(|v| *v == Some(true)).count()))
+        .unwrap_or(0);
+    let after: Vec<f64> = floats(risk, "after_hours_per_week").into_iter().flatten().collect();
+    let cw = &input.workload.clinician_weeks;
+    let target = input.config.components.admin_ratio.green;
+    let excess: f64 = floats(cw, "admin_hours")
+        .into_iter()
+        .zip(floats(cw, "direct_hours"))
+        .map(|(a, d)| (a.unwrap_or(0.0) - target * d.unwrap_or(0.0)).max(0.0))
+        .sum();
+    let has_admin = input.data.admin.is_some();
+    RiskHeadline {
+        scored: tiers.iter().flatten().count(),
+        high: tiers.iter().filter(|t| t.as_deref() == Some("high")).count(),
+        sustained,
+        after_hours_per_clinician_week: (has_admin && !after.is_empty())
+            .then(|| after.iter().sum::<f64>() / after.len() as f64),
+        // Weekly excess over the window, × 52/12 weeks a month, in sessions.
+        sessions_lost_per_month: has_admin
+            .then(|| excess / input.config.window_weeks as f64 * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
+    }
+}
+
+pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Page) -> Result<()> {
+    let burnout = &input.workload.burnout;
+    let config = input.config;
+    let head = headline(input);
+    page.section("burnout", "Burnout risk from workload");
+    page.raw(&format!(
+        "<p class=\"note\">A transparent workload risk signal, not a diagnosis: nine workload components are each \
+         scored from 0 (at or better than the green value) to 1 (at or beyond the red value) over the last {} complete \
+         weeks, and averaged with their weights into a score of 0–100. Tiers: low below {}, moderate from {}, high from {}. \
+         Sustained means high in at least {} of the last {} weeks.</p>",
+        config.risk_window_weeks,
+        config.tiers.moderate,
+        config.tiers.moderate,
+        config.tiers.high,
+        config.tiers.sustained_weeks,
+        config.tiers.sustained_of
+    ));
+    let mut sentences = Vec::new();
+    if head.scored > 0 {
+        sentences.push(format!(
+            "{} of {} clinicians ({:.0} %) are at high risk on their workload of the last {} weeks; {} of them have been \
+             high in at least {} of the last {} weeks.",
+            head.high,
+            head.scored,
+            100.0 * head.high as f64 / head.scored as f64,
+            config.risk_window_weeks,
+            head.sustained,
+            config.tiers.sustained_weeks,
+            config.tiers.sustained_of
+        ));
+    }
+    if let Some(after) = head.after_hours_per_clinician_week {
+        sentences.push(format!("Each clinician works {after:.1} hours a week after hours on average."));
+    }
+    if let Some(sessions) = head.sessions_lost_per_month {
+        sentences.push(format!(
+            "Admin time beyond {:.1} hours per client hour costs the equivalent of {:.0} {}-minute client sessions a month.",
+            config.components.admin_ratio.green, sessions, SESSION_MINUTES
+        ));
+    }
+    for sentence in &sentences {
+        page.raw(&format!("<p class=\"lead\">{}</p>", escape(sentence)));
+    }
+    for (name, reason) in &burnout.missing {
+        page.raw(&format!(
+            "<p class=\"note warn\">{}: not available ({}), left out of every score.</p>",
+            escape(name),
+            escape(reason)
+        ));
+    }
+
+    let risk = &burnout.risk;
+    let ramps = config.components.ramps();
+    let mut charts_to_draw: Vec<Chart> = Vec::new();
+
+    // Clinicians per tier per week, network rows of clinic_weeks.
+    let cw = &input.workload.clinic_weeks;
+    let clinic = codes(cw, "clinic");
+    let weeks_col: Vec<i32> =
+        cw.column("week").ok().and_then(|c| c.i32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default();
+    let [low, moderate, high] = ["risk_low", "risk_moderate", "risk_high"].map(|c| floats(cw, c));
+    let tier_weeks: Vec<(i32, [i64; 3])> = (0..clinic.len())
+        .filter(|&r| clinic[r] == ALL_CLINICS)
+        .map(|r| {
+            let n = |v: &Vec<Option<f64>>| v.get(r).copied().flatten().unwrap_or(0.0) as i64;
+            (weeks_col[r], [n(&low), n(&moderate), n(&high)])
+        })
+        .collect();
+    let last_high = tier_weeks.last().map_or(0, |w| w.1[2]);
+    let tier_title = format!("{last_high} clinicians at high risk in the last week");
+    let tier_rows = tier_weeks.clone();
+    charts_to_draw.push(Chart {
+        file: "risk_tiers.png",
+        alt: format!(
+            "Stacked bars of clinicians by risk tier per week; in the last week {} low, {} moderate, {} high.",
+            tier_weeks.last().map_or(0, |w| w.1[0]),
+            tier_weeks.last().map_or(0, |w| w.1[1]),
+            last_high
+        ),
+        caption: "Each week's tier is scored on the risk window ending that week.".into(),
+        render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows)),
+    });
+
+    // Mean strain per component among scored clinicians.
+    let mut drivers: Vec<(String, f64)> = Components::NAMES
+        .iter()
+        .filter_map(|name| {
+            let strains: Vec<f64> = floats(risk, &format!("{name}_strain")).into_iter().flatten().collect();
+            (!strains.is_empty()).then(|| (display(name), strains.iter().sum::<f64>() / strains.len() as f64))
+        })
+        .collect();
+    drivers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let driver_title =
+        drivers.first().map_or("What drives risk".to_owned(), |d| format!("{} drives risk most", capitalise(&d.0)));
+    let driver_alt = drivers.iter().map(|(n, v)| format!("{n} {v:.2}")).collect::<Vec<_>>().join(", ");
+    let driver_rows = drivers.clone();
+    charts_to_draw.push(Chart {
+        file: "risk_drivers.png",
+        alt: format!("Bars of mean strain per component: {driver_alt}."),
+        caption: "Mean strain (0 = green or better, 1 = red or worse) per component over the clinicians scored.".into(),
+        render: Box::new(move |path| {
+            charts::bars(path, &driver_title, "Mean strain across clinicians (0–1)", &driver_rows, 1.0)
+        }),
+    });
+
+    for (file, name, x_desc, ramp_index) in [
+        ("admin_ratio_distribution.png", "admin_ratio", "Admin hours per direct client hour", 2usize),
+        ("caseload_per_fte.png", "caseload_per_fte", "Active caseload (distinct clients in 90 days) per FTE", 1usize),
+    ] {
+        let x_desc = format!("{x_desc}, last {} weeks", config.risk_window_weeks);
+        let values: Vec<f64> = floats(risk, name).into_iter().flatten().collect();
+        if values.is_empty() {
+            continue;
+        }
+        let ramp = ramps[ramp_index];
+        let over = values.iter().filter(|&&v| v > ramp.red).count();
+        let title = match name {
+            "admin_ratio" => {
+                format!("{over} of {} clinicians spend more than {} h on admin per client hour", values.len(), ramp.red)
+            }
+            _ => format!("{over} of {} clinicians carry more than {} active clients per FTE", values.len(), ramp.red),
+        };
+        let green = format!("green {}", ramp.green);
+        let red = format!("red {}", ramp.red);
+        charts_to_draw.push(Chart {
+            file,
+            alt: format!(
+                "Histogram of {} across {} clinicians; {} above the red value {}.",
+                name.replace('_', " "),
+                values.len(),
+                over,
+                ramp.red
+            ),
+            caption: format!(
+                "Clinicians by {} over the last {} weeks, with the green and red values of the risk score.",
+                name.replace('_', " "),
+                config.risk_window_weeks
+            ),
+            render: Box::new(move |path| {
+                charts::distribution(
+                    path,
+                    &title,
+                    &x_desc,
+                    &values,
+                    &[
+                        Marker { at: ramp.green, label: &green, colour: charts::LOW },
+                        Marker { at: ramp.red, label: &red, colour: charts::HIGH },
+                    ],
+                )
+            }),
+        });
+    }
+
+    if audience == Audience::Internal {
+        if let Some(chart) = heat_map_chart(input) {
+            charts_to_draw.push(chart);
+        }
+    }
+
+    let chart_dir = dir.join("charts");
+    let rendered: Vec<Result<PathBuf>> = charts_to_draw
+        .par_iter()
+        .map(|chart| {
+            let path = chart_dir.join(chart.file);
+            (chart.render)(&path).map(|()| path)
+        })
+        .collect();
+    for (chart, path) in charts_to_draw.iter().zip(rendered) {
+        let path = path?;
+        let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+        page.figure(&png, &chart.alt, &chart.caption);
+    }
+    let rows: Vec<Vec<String>> = drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect();
+    page.raw("<details><summary>Mean strain per component</summary>");
+    page.table("", &["Component", "Mean strain"], &rows);
+    page.raw("</details>");
+
+    if audience == Audience::Internal {
+        clinician_table(input, page);
+    } else {
+        page.paragraph("Per-clinician scores are shown only in the internal report (--audience internal).");
+    }
+    page.end_section();
+    Ok(())
+}
+
+/// A component's name as the page prints it.
+fn display(name: &str) -> String {
+    name.replace('_', " ").replace("fte", "FTE")
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
+    let cw = &input.workload.clinician_weeks;
+    let ids = &input.data.ids;
+    let clinicians = codes(cw, "clinician");
+    let weeks: Vec<i32> = cw.column("week").ok()?.i32().ok()?.iter().flatten().collect();
+    let hours: Vec<f64> = ["direct_hours", "admin_hours", "supervision_hours", "training_hours"]
+        .iter()
+        .map(|c| floats(cw, c))
+        .fold(vec![0.0; cw.height()], |acc, col| acc.iter().zip(col).map(|(a, v)| a + v.unwrap_or(0.0)).collect());
+    let columns: Vec<i32> = input.window.weeks().collect();
+    let mut rows: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    for r in 0..cw.height() {
+        let name = ids.clinicians.name(clinicians[r]).to_owned();
+        if rows.last().map(|(n, _)| n != &name).unwrap_or(true) {
+            rows.push((name, vec![None; columns.len()]));
+        }
+        if let (Some(row), Some(c)) = (rows.last_mut(), columns.iter().position(|&w| w == weeks[r])) {
+            row.1[c] = Some(hours[r]);
+        }
+    }
+    let max = 50.0;
+    let n = rows.len();
+    Some(Chart {
+        file: "hours_heat_map.png",
+        alt: format!("Heat map of weekly hours worked (client, admin, supervision, training) for {n} clinicians."),
+        caption: "Hours worked per clinician and week; darker is more (scale to 50 hours), grey is a week off.".into(),
+        render: Box::new(move |path| charts::heat_map(path, "Weekly hours worked per clinician", &columns, &rows, max)),
+    })
+}
+
+fn clinician_table(input: &ReportInput, page: &mut Page) {
+    let risk = &input.workload.burnout.risk;
+    let ids = &input.data.ids;
+    let clinicians = codes(risk, "clinician");
+    let clinics = codes(risk, "clinic");
+    let scores = floats(risk, "score");
+    let tiers = texts(risk, "tier");
+    let top1 = texts(risk, "top_component_1");
+    let top2 = texts(risk, "top_component_2");
+    let sustained: Vec<Option<bool>> =
+        risk.column("sustained").ok().and_then(|c| c.bool().ok().map(|b| b.iter().collect())).unwrap_or_default();
+    let mut order: Vec<usize> = (0..risk.height()).collect();
+    order.sort_by(|&a, &b| scores[b].unwrap_or(0.0).total_cmp(&scores[a].unwrap_or(0.0)).then(a.cmp(&b)));
+    let rows: Vec<Vec<String>> = order
+        .into_iter()
+        .map(|r| {
+            vec![
+                ids.clinicians.name(clinicians[r]).to_owned(),
+                ids.clinics.name(clinics[r]).to_owned(),
+                scores[r].map_or("–".into(), |s| format!("{s:.0}")),
+                tiers[r].clone().unwrap_or_default(),
+                if sustained.get(r).copied().flatten() == Some(true) { "yes".into() } else { "no".into() },
+                [top1[r].clone(), top2[r].clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .replace('_', " "),
+            ]
+        })
+        .collect();
+    page.raw("<h3>Per clinician (internal)</h3>");
+    page.table(
+        "Highest score first; ids are the export's pseudonymous keys",
+        &["Clinician", "Clinic", "Score", "Tier", "Sustained", "Largest contributions"],
+        &rows,
+    );
+}

@@ -1,0 +1,158 @@
+//! burnout_risk against a hand-computed case (SPEC §3 burnout-risk table and appendix).
+
+use crate::util::*;
+
+const AS_OF: &str = "2026-11-08";
+const HEADER: &str =
+    "session_id,clinic_id,clinician_id,client_id,start,duration_min,status,session_type,note_signed_at,high_acuity";
+
+/// T1 (0.5 FTE) works the weeks of 10-19, 10-26 and 11-02 of the risk window 10-12 … 11-02 and is
+/// off in the week of 10-12. T2 (1.0 FTE) works 30 client hours and 30 admin hours every week.
+fn write_fixture(dir: &Dir, with_notes: bool) {
+    let mut sessions = vec![
+        // T1, week of 10-19: 7.5 h, high acuity, note signed 30 minutes after the end (on time).
+        "S1,C1,T1,D,2026-10-20 09:00,450,attended,therapy,2026-10-20 17:00,true",
+        // T1, week of 10-26: 10 h + 2.5 h; C's note 87 h after the end (late), A's never (late).
+        "S2,C1,T1,C,2026-10-27 08:00,600,attended,therapy,2026-10-31 09:00,false",
+        "S3,C1,T1,A,2026-10-28 08:00,150,attended,therapy,,false",
+        // T1, week of 11-02: 7.5 h + 5 h; A on time, B unsigned 107 h after the end (late), high acuity.
+        "S4,C1,T1,A,2026-11-03 08:00,450,attended,therapy,2026-11-03 16:00,false",
+        "S5,C1,T1,B,2026-11-04 08:00,300,attended,therapy,,true",
+    ];
+    let mut t2 = Vec::new();
+    for (week, monday) in [(1, 12), (2, 19), (3, 26)] {
+        for (day, client) in [(0, "P"), (1, "Q"), (2, "R")] {
+            t2.push(format!("T2-{week}-{day},C1,T2,{client},2026-10-{:02} 08:00,600,attended,therapy,,", monday + day));
+        }
+    }
+    for (day, client) in [(2, "P"), (3, "Q"), (4, "R")] {
+        t2.push(format!("T2-4-{day},C1,T2,{client},2026-11-{day:02} 08:00,600,attended,therapy,,"));
+    }
+    sessions.extend(t2.iter().map(String::as_str));
+    let text: Vec<String> = std::iter::once(HEADER.to_owned())
+        .chain(sessions.iter().map(|s| s.to_string()))
+        .map(|line| {
+            if with_notes {
+                line
+            } else {
+                // Drop the note_signed_at column entirely.
+                let mut cells: Vec<&str> = line.split(',').collect();
+                cells.remove(8);
+                cells.join(",")
+            }
+        })
+        .collect();
+    let lines: Vec<&str> = text.iter().map(String::as_str).collect();
+    dir.create("sessions.csv", &lines);
+    let mut admin = vec![
+        ADMIN_HEADER.to_owned(),
+        "C1,T1,2026-10-20,8,documentation,false".into(),
+        "C1,T1,2026-10-21,2.5,documentation,true".into(),
+        "C1,T1,2026-10-27,10,meetings,false".into(),
+        "C1,T1,2026-10-28,2.5,billing,true".into(),
+        "C1,T1,2026-11-03,7,correspondence,false".into(),
+        "C1,T1,2026-11-05,2.5,other,true".into(),
+        "C1,T1,2026-11-05,1,supervision_received,false".into(),
+    ];
+    for monday in ["2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02"] {
+        admin.push(format!("C1,T2,{monday},15,documentation,true"));
+        admin.push(format!("C1,T2,{monday},15,meetings,true"));
+    }
+    let admin: Vec<&str> = admin.iter().map(String::as_str).collect();
+    dir.create("admin_time.csv", &admin);
+    dir.create("clinicians.csv", &["clinician_id,clinic_id,fte", "T1,C1,0.5", "T2,C1,1.0"]);
+}
+
+fn risk_rows(dir: &Dir) -> Vec<std::collections::HashMap<String, String>> {
+    read_csv(&dir.report(AS_OF).join("data/burnout_risk.csv"))
+}
+
+#[test]
+fn components_strains_score_and_tier_by_hand() {
+    let dir = Dir::new("burnout");
+    write_fixture(&dir, true);
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let rows = risk_rows(&dir);
+    let t1 = row(&rows, &[("clinician_id", "T1")]);
+    let expect = |name: &str, value: f64, strain: f64| {
+        assert_close(num(t1, name), value, name);
+        assert_close(num(t1, &format!("{name}_strain")), strain, &format!("{name}_strain"));
+    };
+    // Mean of 7.5/0.5, 12.5/0.5, 12.5/0.5 = (15 + 25 + 25) / 3; between green 20 and red 30.
+    expect("direct_hours_per_fte", 65.0 / 3.0, (65.0 / 3.0 - 20.0) / 10.0);
+    // Clients D, C, A, B attended in the 90 days to 11-08: 4 / 0.5 FTE; below green 25.
+    expect("caseload_per_fte", 8.0, 0.0);
+    // 32.5 admin hours / 32.5 direct hours; above red 0.8, clipped to 1.
+    expect("admin_ratio", 1.0, 1.0);
+    // 7.5 after-hours hours over 3 worked weeks (the week off does not count).
+    expect("after_hours_per_week", 2.5, 0.5);
+    // (32.5 direct + 32.5 admin + 1 supervision) / (3 weeks × 0.5 × 37.5).
+    expect("utilization", 66.0 / 56.25, (66.0 / 56.25 - 1.0) / 0.2);
+    // 2 high-acuity of 5 attended.
+    expect("high_acuity_share", 0.4, 0.6);
+    // 3 late or missing notes of 5 attended.
+    expect("doc_late_share", 0.6, 1.0);
+    // 1 hour received in the 4-week window; lower is worse: (1 − 2) / (0 − 2).
+    expect("supervision_hours", 1.0, 0.5);
+    // Worked 10-19, 10-26, 11-02; off 10-12.
+    expect("weeks_without_break", 3.0, 0.0);
+    let score = 100.0 * ((65.0 / 3.0 - 20.0) / 10.0 + 1.0 + 0.5 + (66.0 / 56.25 - 1.0) / 0.2 + 0.6 + 1.0 + 0.5) / 9.0;
+    assert_close(num(t1, "score"), score, "T1 score");
+    assert_eq!(t1["tier"], "moderate", "40 ≤ {score} < 65");
+    // admin_ratio and doc_late_share both strain 1; the SPEC's order breaks the tie.
+    assert_eq!(t1["top_component_1"], "admin_ratio");
+    assert_eq!(t1["top_component_2"], "doc_late_share");
+    assert_eq!(t1["sustained"], "false");
+
+    // T2: direct 30/FTE (1), caseload 3 (0), admin ratio 1 (1), after hours 30 (1), utilization 1.6 (1),
+    // no high acuity (0), every note missing (1), no supervision (1), 4 weeks without a break (0).
+    let t2 = row(&rows, &[("clinician_id", "T2")]);
+    assert_close(num(t2, "score"), 600.0 / 9.0, "T2 score");
+    assert_eq!(t2["tier"], "high");
+    assert_eq!(t2["sustained"], "true", "high in each of the last 4 weeks");
+    assert_eq!(t2["top_component_1"], "direct_hours_per_fte");
+    assert_eq!(t2["top_component_2"], "admin_ratio");
+
+    let clinics = read_csv(&dir.report(AS_OF).join("data/clinic_weeks.csv"));
+    let week = row(&clinics, &[("clinic_id", "C1"), ("week_start", "2026-11-02")]);
+    assert_eq!(
+        (week["risk_low"].as_str(), week["risk_moderate"].as_str(), week["risk_high"].as_str()),
+        ("0", "1", "1")
+    );
+    let week = row(&clinics, &[("clinic_id", "C1"), ("week_start", "2026-10-12")]);
+    assert_eq!(week["risk_high"], "1", "only T2 worked that week");
+    assert_eq!(week["clinicians"], "1");
+}
+
+#[test]
+fn a_missing_component_is_left_out_and_named() {
+    let dir = Dir::new("burnout-missing");
+    write_fixture(&dir, false);
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let rows = risk_rows(&dir);
+    let t1 = row(&rows, &[("clinician_id", "T1")]);
+    assert_eq!(t1["doc_late_share"], "");
+    assert_eq!(t1["doc_late_share_strain"], "");
+    // The same strains as above without doc_late_share, over 8 components.
+    let score = 100.0 * ((65.0 / 3.0 - 20.0) / 10.0 + 1.0 + 0.5 + (66.0 / 56.25 - 1.0) / 0.2 + 0.6 + 0.5) / 8.0;
+    assert_close(num(t1, "score"), score, "T1 score without doc_late_share");
+    let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
+    assert!(html.contains("doc_late_share: not available (no note_signed_at column in sessions.csv)"), "named");
+}
+
+#[test]
+fn a_config_override_changes_a_tier() {
+    let dir = Dir::new("burnout-config");
+    write_fixture(&dir, true);
+    dir.write("strict.toml", "[tiers]\nmoderate = 30\nhigh = 50\n");
+    assert_ok(&dir.run(&["--as-of", AS_OF, "--config", "strict.toml"]));
+    let rows = risk_rows(&dir);
+    assert_eq!(row(&rows, &[("clinician_id", "T1")])["tier"], "high", "51.5 ≥ 50");
+    dir.write("lenient.toml", "[components.doc_late_share]\ngreen = 0.1\nred = 0.3\nweight = 0\n[tiers]\nhigh = 70\n");
+    assert_ok(&dir.caseload(&["run", "in", "--as-of", AS_OF, "--config", "lenient.toml", "--out", "lenient"]));
+    let rows = read_csv(&dir.root.join("lenient").join(AS_OF).join("data/burnout_risk.csv"));
+    let t2 = row(&rows, &[("clinician_id", "T2")]);
+    // Weight 0 drops doc_late_share from T2's mean: 5 strains of 1 over weights summing to 8.
+    assert_close(num(t2, "score"), 500.0 / 8.0, "T2 score with doc_late_share weighted 0");
+    assert_eq!(t2["tier"], "moderate");
+}
