@@ -227,26 +227,28 @@ pub fn compute(
     Ok(Burnout { risk, history, missing: available.missing() })
 }
 
+type ComponentNames = Vec<Option<String>>;
+
 /// The two components with the largest weighted strain; a component that adds nothing to the
 /// score (strain 0 or missing) is never named.
-fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(Vec<Option<String>>, Vec<Option<String>>)> {
+fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(ComponentNames, ComponentNames)> {
     let ramps = config.components.ramps();
     let strains: Vec<Vec<Option<f64>>> = Components::NAMES
         .iter()
         .map(|n| Ok(risk.column(&format!("{n}_strain"))?.f64()?.iter().collect()))
         .collect::<PolarsResult<_>>()?;
-    let mut first = Vec::with_capacity(risk.height());
-    let mut second = Vec::with_capacity(risk.height());
-    for row in 0..risk.height() {
-        let mut contributions: Vec<(f64, usize)> = (0..Components::NAMES.len())
-            .filter_map(|i| strains[i][row].map(|s| (s * ramps[i].weight, i)))
+    let ranked = |row: usize| {
+        let mut contributions: Vec<(f64, usize)> = strains
+            .iter()
+            .zip(ramps)
+            .enumerate()
+            .filter_map(|(i, (column, ramp))| column[row].map(|s| (s * ramp.weight, i)))
             .filter(|(c, _)| *c > 0.0)
             .collect();
         // Largest first; ties keep the SPEC's component order.
         contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let name = |k: usize| contributions.get(k).map(|&(_, i)| Components::NAMES[i].to_owned());
-        first.push(name(0));
-        second.push(name(1));
-    }
-    Ok((first, second))
+        (name(0), name(1))
+    };
+    Ok((0..risk.height()).map(ranked).unzip())
 }

@@ -37,11 +37,13 @@ fn codes(frame: &DataFrame, column: &str) -> Vec<u32> {
     frame.column(column).ok().and_then(|c| c.u32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default()
 }
 
+type Render = Box<dyn Fn(&Path) -> Result<()> + Send + Sync>;
+
 struct Chart {
     file: &'static str,
     alt: String,
     caption: String,
-    render: Box<dyn Fn(&Path) -> Result<()> + Send + Sync>,
+    render: Render,
 }
 
 /// Headline figures of the burnout section (also used by summary.json).
