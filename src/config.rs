@@ -221,6 +221,112 @@ impl Config {
         Ok(())
     }
 
+    /// The config as TOML with a comment on each value saying what it means and where its default
+    /// comes from (`caseload init-config`).
+    pub fn commented_toml(&self) -> String {
+        let mut out = String::from(
+            "# caseload configuration. Every key is optional: a missing key keeps the default shown here.\n\
+             # Unknown keys are rejected, so a typo never silently falls back to a default.\n\n",
+        );
+        let line = |out: &mut String, comment: &str, key: &str, value: String| {
+            out.push_str(&format!("# {comment}\n{key} = {value}\n\n"));
+        };
+        line(
+            &mut out,
+            "Complete ISO weeks (Monday-Sunday) in the report window (SPEC 2).",
+            "window_weeks",
+            self.window_weeks.to_string(),
+        );
+        line(
+            &mut out,
+            "Complete weeks behind trailing indicators: the burnout-risk score and its tiers (SPEC 2).",
+            "risk_window_weeks",
+            self.risk_window_weeks.to_string(),
+        );
+        line(
+            &mut out,
+            "Complete weeks behind the capacity gap's referral and start rates (SPEC 3, one quarter).",
+            "capacity_window_weeks",
+            self.capacity_window_weeks.to_string(),
+        );
+        line(
+            &mut out,
+            "Weeks over which the backlog above target should be cleared in the capacity gap (SPEC 3, six months).",
+            "clearance_weeks",
+            self.clearance_weeks.to_string(),
+        );
+        line(
+            &mut out,
+            "Hours of a full-time contracted week; contracted_hours = fte x this (SPEC 3; a common public-sector week).",
+            "full_time_hours",
+            format!("{:?}", self.full_time_hours),
+        );
+        line(
+            &mut out,
+            "A note signed more than this many hours after its session ended is late (SPEC 3; a common 72-hour documentation rule).",
+            "doc_late_hours",
+            format!("{:?}", self.doc_late_hours),
+        );
+        line(
+            &mut out,
+            "A gap between attended sessions longer than this many business days is over standard (SPEC 3; a 10-business-day timely-access rule for follow-up).",
+            "followup_business_days",
+            self.followup_business_days.to_string(),
+        );
+        match self.annual_cost_per_fte {
+            Some(cost) => line(
+                &mut out,
+                "Yearly cost of one FTE clinician; shows the capacity gap in money.",
+                "annual_cost_per_fte",
+                format!("{cost:?}"),
+            ),
+            None => out.push_str(
+                "# Yearly cost of one FTE clinician; when set, the capacity gap is also shown in money. No default.\n\
+                 # annual_cost_per_fte = 95000.0\n\n",
+            ),
+        }
+        line(
+            &mut out,
+            "Share of a file's rows that may be rejected before the run fails and publishes nothing (SPEC 1).",
+            "max_reject_share",
+            format!("{:?}", self.max_reject_share),
+        );
+        out.push_str("# Days within which a referral should be seen, by urgency (SPEC 3).\n[standard_days]\n");
+        out.push_str(&format!(
+            "routine = {}\nurgent = {}\nemergency = {}\n\n",
+            self.standard_days.routine, self.standard_days.urgent, self.standard_days.emergency
+        ));
+        out.push_str(&format!(
+            "# Burnout-risk tiers by score (SPEC 3): low < moderate <= score < high <= score.\n\
+             # sustained = high in at least sustained_weeks of the last sustained_of weeks.\n\
+             [tiers]\nmoderate = {:?}\nhigh = {:?}\nsustained_weeks = {}\nsustained_of = {}\n\n",
+            self.tiers.moderate, self.tiers.high, self.tiers.sustained_weeks, self.tiers.sustained_of
+        ));
+        let why = [
+            "Direct client hours per FTE-week, mean over worked weeks of the risk window (SPEC 3 table: 20 sustainable, 30 overloaded).",
+            "Active caseload (distinct clients seen in 90 days) per FTE at the last worked week (SPEC 3 table).",
+            "Admin hours per direct client hour over the risk window (SPEC 3 table; also the admin-reclaim target).",
+            "Hours per worked week flagged after hours (SPEC 3 table).",
+            "Hours worked / contracted hours over the risk window (SPEC 3 table: above 1 is unpaid overtime).",
+            "Share of attended sessions with crisis, risk or trauma content (SPEC 3 table; compassion-fatigue exposure).",
+            "Share of attended sessions whose note is late or missing (SPEC 3 table).",
+            "Supervision received, hours per 4 weeks; protective, so red is below green (SPEC 3 table).",
+            "Consecutive complete weeks worked without a week off (SPEC 3 table).",
+        ];
+        for ((name, ramp), why) in Self::component_rows(self).into_iter().zip(why) {
+            out.push_str(&format!(
+                "# {why}\n# Strain 0 at green, 1 at red, linear between; weight in the score's weighted mean.\n\
+                 [components.{name}]\ngreen = {:?}\nred = {:?}\nweight = {:?}\n\n",
+                ramp.green, ramp.red, ramp.weight
+            ));
+        }
+        out
+    }
+
+    fn component_rows(&self) -> Vec<(&'static str, Ramp)> {
+        Components::NAMES.into_iter().zip(self.components.ramps()).collect()
+    }
+
     /// The config as TOML, the form hashed into the manifest and printed in the methods section.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
@@ -252,6 +358,16 @@ mod tests {
     fn defaults_round_trip_through_toml() {
         let config = Config::default();
         assert_eq!(Config::parse(&config.to_toml()).unwrap(), config);
+    }
+
+    #[test]
+    fn commented_defaults_parse_back_to_the_defaults() {
+        let text = Config::default().commented_toml();
+        assert_eq!(Config::parse(&text).unwrap(), Config::default());
+        // Every block of keys opens with a comment saying what they mean.
+        for block in text.split("\n\n").filter(|b| b.lines().any(|l| l.contains(" = ") && !l.starts_with('#'))) {
+            assert!(block.starts_with('#'), "no comment above {block:?}");
+        }
     }
 
     #[test]

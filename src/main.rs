@@ -34,6 +34,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Audience::Advocacy)]
         audience: Audience,
     },
+    /// Write the default configuration, with a comment on every value, to FILE or standard output.
+    InitConfig {
+        /// Where to write it; standard output when omitted. An existing file is not overwritten.
+        file: Option<PathBuf>,
+    },
     /// Write seeded synthetic exports (same options, same bytes).
     Generate {
         #[arg(long)]
@@ -82,6 +87,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 outcome.report_dir.join("index.html").display(),
                 outcome.rejected_rows
             );
+        }
+        Command::InitConfig { file } => {
+            let text = Config::default().commented_toml();
+            match file {
+                None => print!("{text}"),
+                Some(path) => {
+                    use std::io::Write;
+                    let mut handle = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .map_err(|e| Error::output(&path, e))?;
+                    handle.write_all(text.as_bytes()).map_err(|e| Error::output(&path, e))?;
+                    eprintln!("caseload: wrote the default configuration to {}", path.display());
+                }
+            }
         }
         Command::Generate { out, clinics, clinicians, weeks, seed, as_of } => {
             let rows = generate::generate(&generate::GenerateOptions {
