@@ -609,6 +609,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Generated> {
     flush(out.admin, "admin_time.csv")?;
     write_waitlist(&options.out, &sim)?;
     write_roster(&options.out, &sim, first_monday, as_of)?;
+    write_wellbeing(&options.out, &mut sim)?;
     let mut rows = sim.rows.clone();
     rows.referrals = sim.referrals.len() as u64;
     rows.clinicians = sim.clinicians.len() as u64;
@@ -662,6 +663,29 @@ fn write_roster(dir: &Path, sim: &Simulation, first_monday: Day, as_of: Day) -> 
             &end.map(dates::format_day).unwrap_or_default(),
         ])
         .map_err(io(&path))?;
+    }
+    w.flush().map_err(|e| Error::output(&path, e))
+}
+
+/// One survey round ten days before as_of; answers lean with workload, with noise, and some
+/// clinicians do not answer.
+fn write_wellbeing(dir: &Path, sim: &mut Simulation) -> Result<()> {
+    let path = dir.join("wellbeing.csv");
+    let mut w = writer(&path, &["clinician_id", "clinic_id", "date", "mini_z"])?;
+    let date = dates::format_day(sim.as_of - 10);
+    for c in 0..sim.clinicians.len() {
+        if sim.clinicians[c].leaves_after.is_some() || !sim.rng.chance(0.85) {
+            continue;
+        }
+        let lean = match sim.clinicians[c].load {
+            Load::Light => 1.6,
+            Load::Normal => 2.3,
+            Load::Overloaded => 3.4,
+        };
+        let answer = (lean + 1.6 * (sim.rng.unit() - 0.5)).round().clamp(1.0, 5.0) as u8;
+        let clinician = &sim.clinicians[c];
+        w.write_record([clinician.id.as_str(), &sim.clinic_ids[clinician.clinic], &date, &answer.to_string()])
+            .map_err(io(&path))?;
     }
     w.flush().map_err(|e| Error::output(&path, e))
 }

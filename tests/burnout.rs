@@ -156,3 +156,37 @@ fn a_config_override_changes_a_tier() {
     assert_close(num(t2, "score"), 500.0 / 8.0, "T2 score with doc_late_share weighted 0");
     assert_eq!(t2["tier"], "moderate");
 }
+
+#[test]
+fn survey_answers_are_matched_and_small_samples_are_called_small() {
+    let dir = Dir::new("wellbeing");
+    write_fixture(&dir, true);
+    dir.create(
+        "wellbeing.csv",
+        &[
+            "clinician_id,clinic_id,date,mini_z",
+            // T1's later answer wins; T2's only answer is older than 90 days before as_of and is ignored.
+            "T1,C1,2026-09-01,2",
+            "T1,C1,2026-10-30,4",
+            "T2,C1,2026-08-01,5",
+        ],
+    );
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
+    assert!(html.contains("Only 1 clinicians answered the Mini-Z burnout item"), "one match: T1");
+    assert!(html.contains("too few (fewer than 10) to conclude anything"));
+    // T1 reports burnout (4 ≥ 3) with a score of 51.48: the burnout row shows 1 clinician, mean 51.
+    assert!(
+        html.contains("<th scope=\"row\">Reports burnout (Mini-Z ≥ 3)</th><td>1</td><td>51</td><td>0 %</td>"),
+        "{html}"
+    );
+
+    let bad = Dir::new("wellbeing-bad");
+    write_fixture(&bad, true);
+    bad.create("wellbeing.csv", &["clinician_id,clinic_id,date,mini_z", "T1,C1,2026-10-30,7"]);
+    bad.write("lenient.toml", "max_reject_share = 1.0\n");
+    assert_ok(&bad.run(&["--as-of", AS_OF, "--config", "lenient.toml"]));
+    let rejects = read_csv(&bad.report(AS_OF).join("rejects/wellbeing.csv"));
+    assert_eq!(rejects[0]["line"], "2");
+    assert_eq!(rejects[0]["column"], "mini_z");
+}

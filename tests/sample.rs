@@ -19,7 +19,7 @@ fn sample_data_regenerates_byte_identical() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_ok(&dir.caseload(&args));
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for file in ["sessions.csv", "waitlist.csv", "admin_time.csv", "clinicians.csv"] {
+    for file in ["sessions.csv", "waitlist.csv", "admin_time.csv", "clinicians.csv", "wellbeing.csv"] {
         let expected = std::fs::read(sample.join(file)).unwrap();
         let actual = std::fs::read(dir.root.join("regenerated").join(file)).unwrap();
         assert!(expected == actual, "{file} drifted from its recorded generate command");

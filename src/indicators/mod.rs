@@ -2,6 +2,7 @@
 
 pub mod burnout;
 pub mod frames;
+pub mod wellbeing;
 pub mod workload;
 
 use crate::dates::{self, Day};

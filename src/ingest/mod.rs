@@ -22,6 +22,7 @@ pub const SESSIONS: &str = "sessions.csv";
 pub const WAITLIST: &str = "waitlist.csv";
 pub const ADMIN_TIME: &str = "admin_time.csv";
 pub const CLINICIANS: &str = "clinicians.csv";
+pub const WELLBEING: &str = "wellbeing.csv";
 
 /// Longest plausible appointment (SPEC §1: duration_min 1–720).
 const MAX_DURATION_MIN: i64 = 720;
@@ -154,6 +155,15 @@ pub struct Roster {
     pub end_date: Vec<Option<Day>>,
 }
 
+/// wellbeing.csv: clinicians' own answers to the Mini-Z single burnout item (1–5; 3 or more = burnout).
+#[derive(Debug, Default, Clone)]
+pub struct Wellbeing {
+    pub clinician: Vec<u32>,
+    pub clinic: Vec<u32>,
+    pub date: Vec<Day>,
+    pub mini_z: Vec<u8>,
+}
+
 /// Everything read from one input folder.
 #[derive(Debug, Default, Clone)]
 pub struct Dataset {
@@ -162,6 +172,7 @@ pub struct Dataset {
     pub admin: Option<AdminTime>,
     pub waitlist: Option<Waitlist>,
     pub roster: Option<Roster>,
+    pub wellbeing: Option<Wellbeing>,
     /// One report per file present, in SPEC order.
     pub files: Vec<FileReport>,
 }
@@ -425,6 +436,28 @@ fn load_roster(dir: &Path, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>
     Ok(report.map(|r| (roster, r)))
 }
 
+fn load_wellbeing(dir: &Path, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
+    let specs = [required("clinician_id"), required("clinic_id"), required("date"), required("mini_z")];
+    let mut wellbeing = Wellbeing::default();
+    let report = read_table(dir, WELLBEING, &specs, true, |row, _| {
+        let clinician = nonempty(row, 0, "clinician_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
+        let text = nonempty(row, 3, "mini_z")?;
+        let mini_z = text
+            .parse::<u8>()
+            .ok()
+            .filter(|v| (1..=5).contains(v))
+            .ok_or_else(|| CellError::new("mini_z", "mini_z must be a whole number from 1 to 5", text))?;
+        wellbeing.clinician.push(ids.clinicians.code(clinician));
+        wellbeing.clinic.push(ids.clinics.code(clinic));
+        wellbeing.date.push(date);
+        wellbeing.mini_z.push(mini_z);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (wellbeing, r)))
+}
+
 /// Reads the input folder. File-level problems are errors; row-level problems are rejects, and a
 /// file whose reject share exceeds `max_reject_share` fails the whole load.
 pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
@@ -441,6 +474,7 @@ pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
     let waitlist = load_waitlist(dir, &mut ids)?;
     let admin = load_admin(dir, &mut ids)?;
     let roster = load_roster(dir, &mut ids)?;
+    let wellbeing = load_wellbeing(dir, &mut ids)?;
 
     let mut files = vec![sessions_report];
     let waitlist = waitlist.map(|(w, r)| {
@@ -456,6 +490,10 @@ pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
         c
     });
     let mut waitlist = waitlist;
+    let mut wellbeing = wellbeing.map(|(w, r)| {
+        files.push(r);
+        w
+    });
 
     for report in &files {
         let rejected = report.rejects.len() as u64;
@@ -496,7 +534,11 @@ pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
         apply(&clinics, &mut r.clinic);
         apply(&clinicians, &mut r.clinician);
     }
-    Ok(Dataset { ids, sessions, admin, waitlist, roster, files })
+    if let Some(w) = wellbeing.as_mut() {
+        apply(&clinics, &mut w.clinic);
+        apply(&clinicians, &mut w.clinician);
+    }
+    Ok(Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files })
 }
 
 impl Dataset {

@@ -261,6 +261,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     page.table("", &["Component", "Mean strain"], &rows);
     page.raw("</details>");
 
+    survey_check(input, page)?;
     if audience == Audience::Internal {
         clinician_table(input, page);
     } else {
@@ -278,6 +279,57 @@ fn display(name: &str) -> String {
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
+    use crate::indicators::wellbeing::{self, ANSWER_MAX_AGE_DAYS, MIN_MATCHED};
+    page.raw("<h3>Does the score match what clinicians say?</h3>");
+    let check = wellbeing::compare(input.data, &input.workload.burnout.risk, &input.window)?;
+    let Some(check) = check else {
+        page.paragraph(
+            "Not available (no wellbeing.csv): the workload score has not been checked against clinicians' own answers.",
+        );
+        return Ok(());
+    };
+    let pct = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{:.0} %", v * 100.0));
+    let mean = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.0}"));
+    if !check.enough {
+        page.paragraph(&format!(
+            "Only {} clinicians answered the Mini-Z burnout item in the {ANSWER_MAX_AGE_DAYS} days to the as-of date and have a score: too few (fewer than {MIN_MATCHED}) to conclude anything about how well the score matches.",
+            check.matched
+        ));
+    } else {
+        page.paragraph(&format!(
+            "Of {} clinicians who answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days, the {} reporting burnout (answer 3 or more) have a mean workload score of {} against {} for the {} who do not; {} of them are in the high tier against {}. Rank correlation between score and answer: {}.",
+            check.matched,
+            check.burnout.n,
+            mean(check.burnout.mean_score),
+            mean(check.no_burnout.mean_score),
+            check.no_burnout.n,
+            pct(check.burnout.high_share),
+            pct(check.no_burnout.high_share),
+            check.spearman.map_or("not defined".to_owned(), |r| format!("{r:.2}"))
+        ));
+    }
+    page.table(
+        "Latest answer per clinician against the current score",
+        &["Survey group", "Clinicians", "Mean score", "Share in high tier"],
+        &[
+            vec![
+                "Reports burnout (Mini-Z ≥ 3)".into(),
+                check.burnout.n.to_string(),
+                mean(check.burnout.mean_score),
+                pct(check.burnout.high_share),
+            ],
+            vec![
+                "No burnout (Mini-Z 1–2)".into(),
+                check.no_burnout.n.to_string(),
+                mean(check.no_burnout.mean_score),
+                pct(check.no_burnout.high_share),
+            ],
+        ],
+    );
+    Ok(())
 }
 
 fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
