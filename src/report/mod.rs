@@ -47,6 +47,11 @@ pub struct Summary {
     pub sessions_attended: i64,
     pub no_show_rate: Option<f64>,
     pub roster: bool,
+    /// Clinicians scored at the last complete week, by tier, and how many are sustained high.
+    pub risk_low: usize,
+    pub risk_moderate: usize,
+    pub risk_high: usize,
+    pub risk_sustained: usize,
 }
 
 fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
@@ -97,6 +102,15 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
     let network = (0..totals.height()).find(|&r| u32_at(totals, "clinic", r) == ALL_CLINICS);
     let value = |column: &str| network.and_then(|r| f64_at(totals, column, r));
     let admin = |column: &str| if has_admin { value(column).map(round2) } else { None };
+    let tiers: Vec<Option<String>> = input
+        .workload
+        .burnout
+        .risk
+        .column("tier")
+        .ok()
+        .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
+        .unwrap_or_default();
+    let tier_count = |tier: &str| tiers.iter().filter(|t| t.as_deref() == Some(tier)).count();
     Summary {
         as_of: dates::format_day(input.window.as_of),
         window_first_week: dates::format_day(input.window.first_week),
@@ -112,6 +126,10 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         sessions_attended: network.map_or(0, |r| i64_at(totals, "sessions_attended", r)),
         no_show_rate: value("no_show_rate").map(|r| (r * 10_000.0).round() / 10_000.0),
         roster: input.data.roster.is_some(),
+        risk_low: tier_count("low"),
+        risk_moderate: tier_count("moderate"),
+        risk_high: tier_count("high"),
+        risk_sustained: burnout_section::headline(input).sustained,
     }
 }
 
