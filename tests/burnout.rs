@@ -190,3 +190,20 @@ fn survey_answers_are_matched_and_small_samples_are_called_small() {
     assert_eq!(rejects[0]["line"], "2");
     assert_eq!(rejects[0]["column"], "mini_z");
 }
+
+#[test]
+fn tier_bounds_are_inclusive_from_below() {
+    let dir = Dir::new("burnout-bounds");
+    write_fixture(&dir, true);
+    // With doc_late_share weighted 0, T2 scores exactly 500 / 8 = 62.5.
+    let weights = "[components.doc_late_share]\ngreen = 0.1\nred = 0.3\nweight = 0\n";
+    dir.write("at-high.toml", &format!("{weights}[tiers]\nmoderate = 40\nhigh = 62.5\n"));
+    dir.write("at-moderate.toml", &format!("{weights}[tiers]\nmoderate = 62.5\nhigh = 80\n"));
+    dir.write("above.toml", &format!("{weights}[tiers]\nmoderate = 62.6\nhigh = 80\n"));
+    for (config, tier) in [("at-high.toml", "high"), ("at-moderate.toml", "moderate"), ("above.toml", "low")] {
+        let out = format!("out-{config}");
+        assert_ok(&dir.caseload(&["run", "in", "--as-of", AS_OF, "--config", config, "--out", &out]));
+        let rows = read_csv(&dir.root.join(&out).join(AS_OF).join("data/burnout_risk.csv"));
+        assert_eq!(row(&rows, &[("clinician_id", "T2")])["tier"], tier, "{config}");
+    }
+}
