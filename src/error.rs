@@ -40,6 +40,8 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("{}: cannot write output: {source}", path.display())]
     Output { path: PathBuf, source: std::io::Error },
+    #[error("{}: another caseload run holds the lock ({holder}); not starting a second one", path.display())]
+    Locked { path: PathBuf, holder: String },
     #[error("internal error in {stage}: {message}")]
     Internal { stage: &'static str, message: String },
 }
@@ -57,6 +59,7 @@ impl Error {
             | Error::Data(_) => exit::DATA,
             Error::Config { .. } => exit::USAGE,
             Error::Output { .. } => exit::CANT_CREATE,
+            Error::Locked { .. } => exit::TEMP_FAIL,
             Error::Internal { .. } => exit::SOFTWARE,
         }
     }

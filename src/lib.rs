@@ -9,6 +9,7 @@ pub mod error;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;
+pub mod log;
 pub mod operation;
 pub mod privacy;
 pub mod report;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use caseload::error::exit;
 use caseload::privacy::Audience;
-use caseload::{dates, generate, operation, Config, Error};
+use caseload::{dates, generate, log, operation, Config, Error};
 
 /// Caseload, workload and access indicators for mental-health services, as an advocacy report.
 #[derive(Parser)]
@@ -13,6 +13,21 @@ use caseload::{dates, generate, operation, Config, Error};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Debug lines too.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// `plain` lines (time, level, message) or `json`, one object per line, for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Plain)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Plain,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -81,12 +96,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 audience,
             })
             .with_context(|| format!("run on {} failed", input.display()))?;
-            eprintln!(
-                "caseload: report for {} written to {} ({} rows rejected)",
-                outcome.summary.as_of,
-                outcome.report_dir.join("index.html").display(),
-                outcome.rejected_rows
-            );
+            log::debug(&format!(
+                "{} rows rejected in all; admin ratio {:?}; {} clinicians at high risk",
+                outcome.rejected_rows, outcome.summary.admin_ratio, outcome.summary.risk_high
+            ));
         }
         Command::InitConfig { file } => {
             let text = Config::default().commented_toml();
@@ -100,7 +113,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         .open(&path)
                         .map_err(|e| Error::output(&path, e))?;
                     handle.write_all(text.as_bytes()).map_err(|e| Error::output(&path, e))?;
-                    eprintln!("caseload: wrote the default configuration to {}", path.display());
+                    log::info(&format!("wrote the default configuration to {}", path.display()));
                 }
             }
         }
@@ -113,14 +126,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 seed,
                 as_of,
             })?;
-            eprintln!(
-                "caseload: wrote {} sessions, {} admin entries, {} referrals, {} clinicians to {}",
+            log::info(&format!(
+                "wrote {} sessions, {} admin entries, {} referrals, {} clinicians to {}",
                 rows.sessions,
                 rows.admin_entries,
                 rows.referrals,
                 rows.clinicians,
                 out.display()
-            );
+            ));
         }
     }
     Ok(())
@@ -128,6 +141,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let level = if cli.quiet {
+        log::Level::Error
+    } else if cli.verbose {
+        log::Level::Debug
+    } else {
+        log::Level::Info
+    };
+    log::configure(level, cli.log_format == LogFormat::Json);
     match run(cli) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(err) => {
@@ -135,8 +156,8 @@ fn main() -> ExitCode {
             // innermost cause, which already names the file, line and column.
             let code = err.chain().find_map(|e| e.downcast_ref::<Error>()).map_or(exit::SOFTWARE, Error::exit_code);
             match err.chain().find_map(|e| e.downcast_ref::<Error>()) {
-                Some(inner) => eprintln!("caseload: error: {inner}"),
-                None => eprintln!("caseload: error: {err:#}"),
+                Some(inner) => log::error(&inner.to_string()),
+                None => log::error(&format!("{err:#}")),
             }
             ExitCode::from(code)
         }

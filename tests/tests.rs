@@ -5,5 +5,6 @@ mod util;
 
 mod burnout;
 mod errors;
+mod operation;
 mod sample;
 mod workload;

@@ -399,3 +399,46 @@ pub fn heat_map(
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
+
+/// Headline figures across runs: the admin ratio (upper panel) and clinicians at high risk (lower).
+pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, (FAMILY, 26).into_font().style(FontStyle::Bold)).map_err(|e| fail(&e))?;
+    let (upper, lower) = root.split_vertically(HEIGHT / 2 - 20);
+    let days = ratio.iter().chain(high).map(|p| p.0);
+    let (first, last) = (days.clone().min().unwrap_or(0), days.max().unwrap_or(1));
+    let pad = ((last - first) / 20).max(1);
+    for (area, points, colour, desc, bottom) in
+        [(upper, ratio, ADMIN, "Admin h per client h", false), (lower, high, HIGH, "Clinicians at high risk", true)]
+    {
+        let top = points.iter().map(|p| p.1).fold(0.5, f64::max) * 1.25;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(16)
+            .x_label_area_size(if bottom { 56 } else { 10 })
+            .y_label_area_size(92)
+            .build_cartesian_2d(first - pad..last + pad, 0.0..top)
+            .map_err(|e| fail(&e))?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE.mix(0.0))
+            .bold_line_style(BLACK.mix(0.08))
+            .x_labels(6)
+            .x_label_formatter(&|d| if bottom { short_date(*d) } else { String::new() })
+            .y_labels(5)
+            .y_label_formatter(&|v| if top < 5.0 { format!("{v:.2}") } else { format!("{v:.0}") })
+            .y_desc(desc)
+            .x_desc(if bottom { "As-of date of the run" } else { "" })
+            .label_style((FAMILY, 16))
+            .axis_desc_style((FAMILY, 18))
+            .draw()
+            .map_err(|e| fail(&e))?;
+        chart.draw_series(LineSeries::new(points.to_vec(), colour.stroke_width(3))).map_err(|e| fail(&e))?;
+        chart.draw_series(points.iter().map(|p| Circle::new(*p, 5, colour.filled()))).map_err(|e| fail(&e))?;
+    }
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}

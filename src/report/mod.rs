@@ -3,6 +3,7 @@
 
 pub mod burnout_section;
 pub mod charts;
+pub mod history;
 pub mod html;
 pub mod tables;
 
@@ -18,6 +19,7 @@ use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
 use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
 use crate::privacy::Audience;
+use history::History;
 use html::{escape, Page};
 
 /// What the report is about, and what it found in the inputs.
@@ -52,6 +54,12 @@ pub struct Summary {
     pub risk_moderate: usize,
     pub risk_high: usize,
     pub risk_sustained: usize,
+    /// Access figures for the network; empty without waitlist.csv.
+    pub backlog: Option<f64>,
+    pub km_median_days: Option<f64>,
+    pub km_p90_days: Option<f64>,
+    pub followup_over_standard_share: Option<f64>,
+    pub extra_fte: Option<f64>,
 }
 
 fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
@@ -130,6 +138,11 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         risk_moderate: tier_count("moderate"),
         risk_high: tier_count("high"),
         risk_sustained: burnout_section::headline(input).sustained,
+        backlog: None,
+        km_median_days: None,
+        km_p90_days: None,
+        followup_over_standard_share: None,
+        extra_fte: None,
     }
 }
 
@@ -173,8 +186,9 @@ fn headline(summary: &Summary) -> String {
     }
 }
 
-/// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`.
-pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
+/// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`; returns the
+/// summary and `history` with this run's row, which the page charts as the trend across runs.
+pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summary, History)> {
     let ids = &input.data.ids;
     for sub in ["data", "charts"] {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
@@ -193,6 +207,7 @@ pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
 
     let totals = workload::window_totals(&input.workload.clinician_weeks)?;
     let summary = summary(input, &totals);
+    let history = history.with(&summary);
     let weeks = network_weeks(&input.workload.clinic_weeks);
     let chart_path = dir.join("charts").join("admin_vs_direct.png");
     let chart_title = match summary.admin_ratio {
@@ -207,10 +222,11 @@ pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
     let summary_path = dir.join("summary.json");
     std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
 
-    let page = html_page(dir, input, &summary, &totals, &weeks, &png, &chart_title)?;
+    let chart = WorkloadChart { weeks, png, title: chart_title };
+    let page = html_page(dir, input, &summary, &totals, &chart, &history)?;
     let index = dir.join("index.html");
     std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
-    Ok(summary)
+    Ok((summary, history))
 }
 
 fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
@@ -237,14 +253,20 @@ fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
     Ok(())
 }
 
+/// The network's weekly hours, drawn, with the numbers behind the drawing.
+struct WorkloadChart {
+    weeks: Vec<charts::WeekHours>,
+    png: Vec<u8>,
+    title: String,
+}
+
 fn html_page(
     dir: &Path,
     input: &ReportInput,
     summary: &Summary,
     totals: &DataFrame,
-    weeks: &[charts::WeekHours],
-    png: &[u8],
-    chart_title: &str,
+    chart: &WorkloadChart,
+    history: &History,
 ) -> Result<String> {
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
@@ -290,11 +312,12 @@ fn html_page(
         na(summary.admin_ratio, &|r| format!("{r:.2}"))
     );
     page.figure(
-        png,
+        &chart.png,
         &alt,
-        &format!("{chart_title}. Upper panel: weekly totals for all clinicians. Lower panel: admin hours per direct client hour in each week."),
+        &format!("{}. Upper panel: weekly totals for all clinicians. Lower panel: admin hours per direct client hour in each week.", chart.title),
     );
-    let rows: Vec<Vec<String>> = weeks
+    let rows: Vec<Vec<String>> = chart
+        .weeks
         .iter()
         .map(|w| {
             vec![
@@ -332,6 +355,7 @@ fn html_page(
     page.end_section();
 
     burnout_section::write(dir, input, input.audience, &mut page)?;
+    trend_section(dir, history, &mut page)?;
     data_quality(&mut page, &input.data.files);
     methods(&mut page, input.config);
     page.raw(&format!(
@@ -339,6 +363,42 @@ fn html_page(
         env!("CARGO_PKG_VERSION")
     ));
     Ok(page.finish(&format!("Caseload report {}", summary.as_of)))
+}
+
+/// Headline figures across nightly runs, from history.csv.
+fn trend_section(dir: &Path, history: &History, page: &mut Page) -> Result<()> {
+    page.section("trend", "Trend across runs");
+    let ratio = history.series("admin_ratio");
+    let high = history.series("risk_high");
+    if history.len() < 2 {
+        page.paragraph(&format!(
+            "This is the first run recorded in {}: the trend appears from the second nightly run on.",
+            history::FILE
+        ));
+    } else {
+        let path = dir.join("charts").join("trend.png");
+        charts::trend(&path, "Admin ratio and clinicians at high risk, run by run", &ratio, &high)?;
+        let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+        let first = ratio.first().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
+        let last = ratio.last().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
+        page.figure(
+            &png,
+            &format!("Line chart of the admin ratio across {} runs, from {first} to {last}.", history.len()),
+            "One point per as-of date in history.csv; re-running a date replaces its point.",
+        );
+    }
+    let rows: Vec<Vec<String>> = ratio
+        .iter()
+        .map(|(day, r)| {
+            let h = high.iter().find(|(d, _)| d == day).map_or("–".to_owned(), |(_, v)| format!("{v:.0}"));
+            vec![dates::format_day(*day), format!("{r:.2}"), h]
+        })
+        .collect();
+    page.raw("<details><summary>The numbers behind this chart</summary>");
+    page.table("", &["As of", "Admin ratio", "Clinicians at high risk"], &rows);
+    page.raw("</details>");
+    page.end_section();
+    Ok(())
 }
 
 fn data_quality(page: &mut Page, files: &[FileReport]) {

@@ -1,6 +1,8 @@
 //! One run from input folder to published report: ingest, indicators, report, then an atomic move
 //! of the finished folder into place, with stage timings and input/output hashes in manifest.json.
 
+pub mod publish;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,9 @@ use crate::dates::{self, Day};
 use crate::error::{Error, Result};
 use crate::indicators::{workload, Window};
 use crate::ingest::{self, CLINICIANS};
+use crate::log;
 use crate::privacy::Audience;
+use crate::report::history::{self, History};
 use crate::report::{self, ReportInput, Summary};
 
 pub struct RunOptions {
@@ -55,6 +59,7 @@ struct Manifest {
     version: &'static str,
     as_of: String,
     config_sha256: String,
+    audience: Audience,
     started_unix: u64,
     inputs: Vec<ManifestInput>,
     stage_seconds: Vec<(String, f64)>,
@@ -97,12 +102,46 @@ impl Stages {
     }
 }
 
+/// Test hook: `CASELOAD_TEST_PAUSE=<stage>` makes a run sleep at that point so that a test can kill
+/// it there; `CASELOAD_TEST_FAIL=<stage>` makes it fail there as an internal error. Stages:
+/// `after-ingest`, `charts`, `publish` (before the dated report is switched), `publish-history`
+/// (after it, before history.csv and `latest`).
+fn checkpoint(stage: &'static str) -> Result<()> {
+    if std::env::var("CASELOAD_TEST_PAUSE").is_ok_and(|s| s == stage) {
+        log::info(&format!("pausing at {stage} (CASELOAD_TEST_PAUSE)"));
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+    if std::env::var("CASELOAD_TEST_FAIL").is_ok_and(|s| s == stage) {
+        return Err(Error::Internal { stage, message: "failure requested by CASELOAD_TEST_FAIL".into() });
+    }
+    Ok(())
+}
+
 pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let mut stages = Stages { clock: Instant::now(), done: Vec::new() };
     let config = &options.config;
+    let out = &options.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
+    let _lock = publish::Lock::acquire(out)?;
+    for leftover in publish::clean_leftovers(out)? {
+        log::warn(&format!("removed {} left by an interrupted run", leftover.display()));
+    }
+    let history = History::load(out)?;
+
+    log::info(&format!("reading {}", options.input.display()));
     let mut data = ingest::load(&options.input, config)?;
+    for file in &data.files {
+        log::info(&format!(
+            "{}: {} rows read, {} accepted, {} rejected",
+            file.file,
+            file.rows_read,
+            file.rows_accepted,
+            file.rejects.len()
+        ));
+    }
     stages.lap("ingest");
+    checkpoint("after-ingest")?;
 
     let as_of = match options.as_of.or_else(|| data.latest_event_day()) {
         Some(day) => day,
@@ -114,15 +153,15 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     if data.roster.is_none() {
         warnings.push(format!("no {CLINICIANS}: every clinician seen in the data counts as 1.0 FTE."));
     }
+    for warning in &warnings {
+        log::warn(warning);
+    }
     let workload = workload::compute(&data, &window, config)?;
     stages.lap("indicators");
 
-    std::fs::create_dir_all(&options.out).map_err(|e| Error::output(&options.out, e))?;
     let name = dates::format_day(as_of);
-    let staging = options.out.join(format!(".{name}.tmp-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
-    }
+    let run_id = publish::run_id();
+    let staging = publish::staging_dir(out, &run_id);
     std::fs::create_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
     let input = ReportInput {
         data: &data,
@@ -132,8 +171,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         warnings: &warnings,
         audience: options.audience,
     };
-    let summary = report::write(&staging, &input)?;
+    let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");
+    checkpoint("charts")?;
 
     let outputs = files_under(&staging)
         .into_iter()
@@ -153,6 +193,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         version: env!("CARGO_PKG_VERSION"),
         as_of: name.clone(),
         config_sha256: sha256_hex(options.config_text.as_bytes()),
+        audience: options.audience,
         started_unix,
         inputs: data
             .files
@@ -176,25 +217,22 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         .map_err(|e| Error::Internal { stage: "manifest", message: e.to_string() })?;
     std::fs::write(&manifest_path, json + "\n").map_err(|e| Error::output(&manifest_path, e))?;
 
-    let report_dir = options.out.join(&name);
-    publish(&staging, &report_dir)?;
-    let rejected_rows = data.files.iter().map(|f| f.rejects.len() as u64).sum();
-    Ok(RunOutcome { report_dir, summary, rejected_rows })
-}
-
-/// Moves the finished staging folder into place; a previous report for the same date is moved
-/// aside first and removed only after the new one is in place.
-fn publish(staging: &Path, target: &Path) -> Result<()> {
-    let previous = target.with_extension("old");
-    if target.exists() {
-        if previous.exists() {
-            std::fs::remove_dir_all(&previous).map_err(|e| Error::output(&previous, e))?;
-        }
-        std::fs::rename(target, &previous).map_err(|e| Error::output(target, e))?;
+    // Publication: the dated report, then history.csv, then `latest`; each step is one rename, so
+    // a run killed between two of them leaves every earlier step complete and the rest untouched.
+    checkpoint("publish")?;
+    let previous = publish::publish_report(out, &staging, &name, &run_id)?;
+    checkpoint("publish-history")?;
+    publish::replace_file(out, history::FILE, &history.to_csv())?;
+    let latest_as_of = history.series("clinicians").last().map(|(d, _)| dates::format_day(*d));
+    let no_latest = std::fs::symlink_metadata(out.join(publish::LATEST)).is_err();
+    if no_latest || latest_as_of.as_deref().is_none_or(|latest| latest <= name.as_str()) {
+        publish::switch_latest(out, &name)?;
     }
-    std::fs::rename(staging, target).map_err(|e| Error::output(target, e))?;
-    if previous.exists() {
+    if let Some(previous) = previous {
         std::fs::remove_dir_all(&previous).map_err(|e| Error::output(&previous, e))?;
     }
-    Ok(())
+    let report_dir = out.join(&name);
+    log::info(&format!("report for {name} published at {}", report_dir.join("index.html").display()));
+    let rejected_rows = data.files.iter().map(|f| f.rejects.len() as u64).sum();
+    Ok(RunOutcome { report_dir, summary, rejected_rows })
 }

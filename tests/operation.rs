@@ -1,0 +1,190 @@
+//! Nightly operation: interrupted runs, the lock, history across runs, and every exit code.
+
+use crate::util::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn generate(dir: &Dir, folder: &str, seed: &str) {
+    assert_ok(&dir.caseload(&[
+        "generate",
+        "--out",
+        folder,
+        "--clinics",
+        "1",
+        "--clinicians",
+        "4",
+        "--weeks",
+        "10",
+        "--seed",
+        seed,
+        "--as-of",
+        "2026-11-15",
+    ]));
+}
+
+/// Starts `caseload run` paused at `stage`; returns once it says it is there.
+fn paused_run(dir: &Dir, input: &str, as_of: &str, stage: &str) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .args(["run", input, "--out", "out", "--as-of", as_of])
+        .current_dir(&dir.root)
+        .env("CASELOAD_TEST_PAUSE", stage)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) if line.contains(&format!("pausing at {stage}")) => break,
+            Some(_) => continue,
+            None => panic!("run ended before reaching {stage}: {:?}", child.wait()),
+        }
+    }
+    child
+}
+
+fn kill(mut child: Child) {
+    // SIGKILL: no destructor, no cleanup: what a power cut or the OOM killer does.
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn read(path: std::path::PathBuf) -> Vec<u8> {
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_report_and_latest_intact() {
+    let dir = Dir::new("kill");
+    generate(&dir, "in", "1");
+    generate(&dir, "changed", "2");
+    assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-08"]));
+    let index = read(dir.out().join("2026-11-08/index.html"));
+    let history = read(dir.out().join("history.csv"));
+    for (stage, as_of) in [
+        ("after-ingest", "2026-11-08"),
+        ("charts", "2026-11-08"),
+        ("publish", "2026-11-08"),
+        ("publish-history", "2026-11-15"),
+    ] {
+        kill(paused_run(&dir, "changed", as_of, stage));
+        assert_eq!(read(dir.out().join("2026-11-08/index.html")), index, "report changed by a run killed at {stage}");
+        assert_eq!(read(dir.out().join("latest/index.html")), index, "latest moved by a run killed at {stage}");
+        assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-08");
+        assert_eq!(read(dir.out().join("history.csv")), history, "history changed by a run killed at {stage}");
+        if stage == "charts" {
+            assert!(entries(&dir.out()).iter().any(|n| n.starts_with(".staging-")), "a half-written report is left");
+        }
+    }
+    // The next run succeeds and clears what the killed ones left.
+    let output = dir.caseload(&["run", "changed", "--out", "out", "--as-of", "2026-11-15"]);
+    assert_ok(&output);
+    assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-15");
+    assert!(!entries(&dir.out()).iter().any(|n| n.starts_with(".staging-") || n.ends_with(".tmp-link")));
+    // One complete version per published date, nothing else.
+    assert_eq!(entries(&dir.out().join(".runs")).len(), 2, "{:?}", entries(&dir.out().join(".runs")));
+    assert_eq!(read_csv(&dir.out().join("history.csv")).len(), 2);
+}
+
+#[test]
+fn a_second_run_on_the_same_folder_exits_75_without_writing() {
+    let dir = Dir::new("lock");
+    generate(&dir, "in", "1");
+    let first = paused_run(&dir, "in", "2026-11-08", "after-ingest");
+    let before = entries(&dir.out());
+    let second = dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-15"]);
+    assert_eq!(second.status.code(), Some(75), "{}", stderr(&second));
+    let message = stderr(&second);
+    assert!(message.contains(&format!("another caseload run holds the lock (pid {})", first.id())), "{message}");
+    assert_eq!(entries(&dir.out()), before, "the refused run wrote nothing");
+    kill(first);
+    // The lock of a killed run does not block the next one.
+    assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-15"]));
+}
+
+#[test]
+fn history_keeps_one_row_per_as_of_and_replaces_a_rerun() {
+    let dir = Dir::new("history");
+    generate(&dir, "in", "1");
+    for as_of in ["2026-11-01", "2026-11-08", "2026-11-15"] {
+        assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", as_of]));
+    }
+    let before = read_csv(&dir.out().join("history.csv"));
+    assert_eq!(
+        before.iter().map(|r| r["as_of"].as_str()).collect::<Vec<_>>(),
+        ["2026-11-01", "2026-11-08", "2026-11-15"]
+    );
+    // Re-run the middle date on different data: its row is replaced, the others are kept.
+    generate(&dir, "changed", "2");
+    assert_ok(&dir.caseload(&["run", "changed", "--out", "out", "--as-of", "2026-11-08"]));
+    let after = read_csv(&dir.out().join("history.csv"));
+    assert_eq!(after.len(), 3);
+    assert_eq!(after[0], before[0]);
+    assert_eq!(after[2], before[2]);
+    assert_ne!(after[1]["direct_hours"], before[1]["direct_hours"], "middle row replaced");
+    let summary: serde_json::Value =
+        serde_json::from_str(&String::from_utf8(read(dir.out().join("2026-11-08/summary.json"))).unwrap()).unwrap();
+    assert_close(summary["direct_hours"].as_f64().unwrap(), num(&after[1], "direct_hours"), "history = summary");
+    // Re-running an older date does not move `latest` back.
+    assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-15");
+    let html = String::from_utf8(read(dir.out().join("2026-11-08/index.html"))).unwrap();
+    assert!(html.contains("Trend across runs") && html.contains("across 3 runs"), "trend chart over 3 runs");
+}
+
+#[test]
+fn exit_codes() {
+    let dir = Dir::new("exit-codes");
+    generate(&dir, "in", "1");
+    let code = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_caseload"));
+        command.args(args).current_dir(&dir.root);
+        if let Some((k, v)) = env {
+            command.env(k, v);
+        }
+        command.output().unwrap().status.code()
+    };
+    assert_eq!(code(&["run", "in", "--out", "ok"], None), Some(0));
+    assert_eq!(code(&["run", "in", "--no-such-flag"], None), Some(2));
+    assert_eq!(code(&["run", "in", "--as-of", "2026-13-01"], None), Some(2));
+    std::fs::create_dir_all(dir.root.join("bad")).unwrap();
+    std::fs::write(dir.root.join("bad/sessions.csv"), "session_id,clinic_id\nS1,C1\n").unwrap();
+    assert_eq!(code(&["run", "bad", "--out", "x"], None), Some(65));
+    assert_eq!(code(&["run", "nowhere", "--out", "x"], None), Some(66));
+    assert_eq!(code(&["run", "in", "--out", "x"], Some(("CASELOAD_TEST_FAIL", "charts"))), Some(70));
+    std::fs::write(dir.root.join("a-file"), "").unwrap();
+    assert_eq!(code(&["run", "in", "--out", "a-file"], None), Some(73));
+    let holder = paused_run(&dir, "in", "2026-11-15", "after-ingest");
+    assert_eq!(code(&["run", "in", "--out", "out"], None), Some(75));
+    kill(holder);
+    // The failed run (70) left no report behind it.
+    assert!(!dir.root.join("x").join("2026-11-15").exists());
+}
+
+#[test]
+fn logs_are_lines_with_time_and_level_or_json() {
+    let dir = Dir::new("logs");
+    generate(&dir, "in", "1");
+    let plain = dir.caseload(&["run", "in", "--out", "out"]);
+    let first = stderr(&plain).lines().next().unwrap_or_default().to_owned();
+    // 2026-11-23T02:00:01Z INFO reading in
+    let parts: Vec<&str> = first.splitn(3, ' ').collect();
+    assert_eq!(parts.len(), 3, "{first}");
+    assert!(parts[0].len() == 20 && parts[0].ends_with('Z') && parts[0].as_bytes()[10] == b'T', "{first}");
+    assert_eq!(parts[1], "INFO");
+    let json = dir.caseload(&["run", "in", "--out", "out", "--log-format", "json"]);
+    for line in stderr(&json).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+        assert!(value["time"].is_string() && value["level"].is_string() && value["message"].is_string());
+    }
+    let quiet = dir.caseload(&["run", "in", "--out", "out", "-q"]);
+    assert_ok(&quiet);
+    assert_eq!(stderr(&quiet), "", "-q prints nothing on success");
+}
