@@ -23,7 +23,9 @@ fn missing_required_column_exits_65_naming_file_and_column() {
     assert_eq!(output.status.code(), Some(65), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(message.contains("sessions.csv:1: required column `status` is missing"), "{message}");
-    assert_eq!(message.lines().count(), 1, "one clear line: {message}");
+    let errors: Vec<&str> = message.lines().filter(|l| l.contains(" ERROR ")).collect();
+    assert_eq!(errors.len(), 1, "one clear error line: {message}");
+    assert!(errors[0].ends_with("sessions.csv:1: required column `status` is missing from the header"), "{message}");
 }
 
 #[test]
@@ -90,7 +92,11 @@ fn too_many_rejects_fail_the_run_and_publish_nothing() {
     let message = stderr(&output);
     assert!(message.contains("sessions.csv: 1 of 2 rows rejected"), "{message}");
     assert!(message.contains("line 3"), "{message}");
-    assert!(!dir.out().exists() || std::fs::read_dir(dir.out()).unwrap().next().is_none());
+    // Nothing published: no dated report, no history, no latest pointer.
+    let published: Vec<String> = std::fs::read_dir(dir.out())
+        .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    assert!(published.iter().all(|n| n == ".caseload.lock"), "{published:?}");
 }
 
 #[test]
