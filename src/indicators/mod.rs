@@ -1,6 +1,8 @@
 //! Indicator definitions of SPEC §3, written as polars lazy plans over the ingested columns.
 
+pub mod access;
 pub mod frames;
+pub mod survival;
 pub mod workload;
 
 use crate::dates::{self, Day};
