@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::config::Config;
 use crate::dates::{self, Day};
 use crate::error::{Error, Result};
-use crate::indicators::{workload, Window};
+use crate::indicators::{access, workload, Window};
 use crate::ingest::{self, CLINICIANS};
 use crate::report::{self, ReportInput, Summary};
 
@@ -113,6 +113,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         warnings.push(format!("no {CLINICIANS}: every clinician seen in the data counts as 1.0 FTE."));
     }
     let workload = workload::compute(&data, &window, config)?;
+    let access = access::compute(&data, &window, config)?;
     stages.lap("indicators");
 
     std::fs::create_dir_all(&options.out).map_err(|e| Error::output(&options.out, e))?;
@@ -122,7 +123,8 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         std::fs::remove_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
     }
     std::fs::create_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
-    let input = ReportInput { data: &data, config, window, workload: &workload, warnings: &warnings };
+    let input =
+        ReportInput { data: &data, config, window, workload: &workload, access: access.as_ref(), warnings: &warnings };
     let summary = report::write(&staging, &input)?;
     stages.lap("report");
 

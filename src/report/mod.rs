@@ -1,6 +1,8 @@
 //! Writers for everything a run publishes: tables, charts, the HTML page, summary.json, rejects.
 //! Each takes the computed indicators and writes into the run's (temporary) output folder.
 
+pub mod access_charts;
+pub mod access_section;
 pub mod charts;
 pub mod html;
 pub mod tables;
@@ -12,6 +14,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::indicators::access::Access;
 use crate::indicators::workload::{self, Workload};
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
@@ -24,6 +27,8 @@ pub struct ReportInput<'a> {
     pub config: &'a Config,
     pub window: Window,
     pub workload: &'a Workload,
+    /// None without waitlist.csv.
+    pub access: Option<&'a Access>,
     pub warnings: &'a [String],
 }
 
@@ -177,13 +182,14 @@ pub fn write(dir: &Path, input: &ReportInput) -> Result<Summary> {
     };
     charts::admin_vs_direct(&chart_path, &chart_title, &weeks)?;
     let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
+    let access = access_section::write_files(dir, input, input.access)?;
 
     let json = serde_json::to_string_pretty(&summary)
         .map_err(|e| Error::Internal { stage: "summary", message: e.to_string() })?;
     let summary_path = dir.join("summary.json");
     std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
 
-    let page = html_page(input, &summary, &totals, &weeks, &png, &chart_title);
+    let page = html_page(input, &summary, &totals, &weeks, &png, &chart_title, access.as_ref());
     let index = dir.join("index.html");
     std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
     Ok(summary)
@@ -220,6 +226,7 @@ fn html_page(
     weeks: &[charts::WeekHours],
     png: &[u8],
     chart_title: &str,
+    access: Option<&access_section::Rendered>,
 ) -> String {
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
@@ -305,6 +312,7 @@ fn html_page(
         &rows,
     );
     page.end_section();
+    access_section::section(&mut page, input, input.access, access);
 
     data_quality(&mut page, &input.data.files);
     methods(&mut page, input.config);
