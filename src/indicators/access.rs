@@ -509,16 +509,25 @@ fn capacity_frame(
     DataFrame::new_infer_height(frame)
 }
 
+/// Only weeks whose every referral has reached its deadline: a week judged on its urgent and
+/// emergency referrals alone would look better or worse than it is.
 fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> Vec<WeekStandard> {
-    let mut weeks: Vec<WeekStandard> = window.weeks().map(|week| WeekStandard { week, judged: 0, within: 0 }).collect();
+    let s = &config.standard_days;
+    let longest = s.routine.max(s.urgent).max(s.emergency) as Day;
+    let mut weeks: Vec<WeekStandard> = window
+        .weeks()
+        .take_while(|&week| week + 6 + longest <= window.as_of)
+        .map(|week| WeekStandard { week, judged: 0, within: 0 })
+        .collect();
     for r in referrals {
         let (Some(i), Some(ok)) =
             (week_index(r.referred_on, window), within_standard(r, standard(config, r.urgency), window.as_of))
         else {
             continue;
         };
-        weeks[i].judged += 1;
-        weeks[i].within += u32::from(ok);
+        let Some(week) = weeks.get_mut(i) else { continue };
+        week.judged += 1;
+        week.within += u32::from(ok);
     }
     weeks
 }

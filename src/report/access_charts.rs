@@ -18,6 +18,8 @@ const GAP: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 const RECLAIM: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const WITHIN: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const OVER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Empty rows below the capacity bars that keep the legend clear of them.
+const LEGEND_ROWS: f64 = 1.4;
 const GRID: RGBColor = RGBColor(0xE4, 0xE7, 0xEB);
 
 fn urgency_colour(urgency: &str) -> RGBColor {
@@ -370,7 +372,7 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
 pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let height = (200 + 56 * bars.len() as u32).max(360);
+    let height = (280 + 60 * bars.len() as u32).max(420);
     let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
@@ -382,7 +384,7 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         .margin_right(40)
         .x_label_area_size(60)
         .y_label_area_size(label_width.max(90))
-        .build_cartesian_2d(0.0..right, -0.5..n - 0.5)
+        .build_cartesian_2d(0.0..right, -0.5 - LEGEND_ROWS..n - 0.5)
         .map_err(|e| fail(&e))?;
     chart
         .configure_mesh()

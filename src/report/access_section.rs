@@ -99,7 +99,9 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let km = all.and_then(|r| i32_at(waits, "km_median_days", r));
     let completed = all.and_then(|r| f64_at(waits, "completed_median_days", r));
     let survival_title = match (km, completed) {
-        (Some(k), Some(c)) => format!("Half wait {k} days or more; the seen-only median says {}", days(Some(c))),
+        (Some(k), Some(c)) => {
+            format!("Half wait {k} days or more; the median of those already seen says {} days", days(Some(c)))
+        }
         (None, _) => "More than half of referrals have not been seen yet".to_owned(),
         _ => "Time to a first appointment".to_owned(),
     };
@@ -359,7 +361,7 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         page,
         &rendered.within,
         "Line chart of the weekly share of referrals seen within their standard, by week received, with the 12-month share as a dashed line.",
-        "By the week the referral was received; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).",
+        "By the week the referral was received, for weeks whose every deadline has passed; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).",
     );
     definition(page, "Among referrals of the last 12 months whose deadline (referred_on + standard_days) is on or before the as-of date, leaving out those closed unseen on or before the deadline: the share with first_seen_on − referred_on ≤ standard_days. A referral closed unseen after its deadline counts as not seen within standard. Recent weeks drop out until their deadline has passed.");
     page.raw("<details><summary>The numbers behind this chart</summary>");
