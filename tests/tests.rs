@@ -3,6 +3,7 @@
 
 mod util;
 
+mod access;
 mod errors;
 mod sample;
 mod workload;

@@ -229,7 +229,11 @@ fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
                     ),
                     _ => format!("the admin reclaim is not available (no {ADMIN_TIME})"),
                 };
-                format!("Closing the gap needs {k:.1} more full-time clinicians{cost}; {reclaim}.")
+                {
+                    // Below one clinician a single decimal would round a real gap to nothing.
+                    let digits = if k < 1.0 { 2 } else { 1 };
+                    format!("Closing the gap needs {k:.digits$} more full-time clinicians{cost}; {reclaim}.")
+                }
             }
             Some(_) => "At current rates first appointments keep pace with referrals and the backlog is within the routine standard: no extra clinicians are needed.".to_owned(),
             None => "The capacity gap cannot be put in clinicians: no client was seen in the last 52 weeks.".to_owned(),
