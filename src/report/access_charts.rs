@@ -367,6 +367,9 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
     Ok(())
 }
 
+/// Where one kind of bar starts and ends on the FTE axis.
+type Span = fn(&CapacityBar) -> (f64, f64);
+
 /// Horizontal bars: FTE now, the extra FTE needed after it, and the part of that extra that
 /// admin reclaim would cover (a narrower bar inside it).
 pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
@@ -407,7 +410,7 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         .draw()
         .map_err(|e| fail(&e))?;
     let row = |i: usize| n - 1.0 - i as f64;
-    let series: [(&str, RGBColor, f64, fn(&CapacityBar) -> (f64, f64)); 3] = [
+    let series: [(&str, RGBColor, f64, Span); 3] = [
         ("Clinician FTE now (last complete week)", NOW, 0.34, |b| (0.0, b.fte_now)),
         ("Extra FTE needed to meet demand and clear the backlog", GAP, 0.34, |b| (b.fte_now, b.fte_now + b.extra_fte)),
         ("Part covered by cutting admin to the target ratio", RECLAIM, 0.16, |b| {
