@@ -394,7 +394,8 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         .disable_y_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(GRID)
-        .y_labels(bars.len().max(2))
+        // At least one label slot per row unit, so that every integer row (a bar) gets a tick.
+        .y_labels((n + LEGEND_ROWS).ceil() as usize + 2)
         .y_label_formatter(&|y| {
             let i = y.round();
             // Rows run top to bottom in the order given.
