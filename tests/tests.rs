@@ -3,6 +3,7 @@
 
 mod util;
 
+mod access;
 mod burnout;
 mod errors;
 mod operation;

@@ -1,7 +1,9 @@
 //! Indicator definitions of SPEC §3, written as polars lazy plans over the ingested columns.
 
+pub mod access;
 pub mod burnout;
 pub mod frames;
+pub mod survival;
 pub mod wellbeing;
 pub mod workload;
 

@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::config::Config;
 use crate::dates::{self, Day};
 use crate::error::{Error, Result};
-use crate::indicators::{workload, Window};
+use crate::indicators::{access, workload, Window};
 use crate::ingest::{self, CLINICIANS};
 use crate::log;
 use crate::privacy::Audience;
@@ -157,6 +157,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         log::warn(warning);
     }
     let workload = workload::compute(&data, &window, config)?;
+    let access = access::compute(&data, &window, config)?;
     stages.lap("indicators");
 
     let name = dates::format_day(as_of);
@@ -168,6 +169,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         config,
         window,
         workload: &workload,
+        access: access.as_ref(),
         warnings: &warnings,
         audience: options.audience,
     };

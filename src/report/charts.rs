@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-const FAMILY: &str = "sans-serif";
+pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Okabe–Ito palette, one meaning per colour across every chart.
 pub const DIRECT: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -20,7 +20,7 @@ pub const RATIO: RGBColor = RGBColor(0x33, 0x33, 0x33);
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 620;
 
-fn register_fonts() {
+pub(crate) fn register_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
         // Both faces are compiled in; failing to parse them would be a build defect, not bad input.
@@ -29,11 +29,11 @@ fn register_fonts() {
     });
 }
 
-fn chart_error(path: &Path, err: impl std::fmt::Display) -> Error {
+pub(crate) fn chart_error(path: &Path, err: impl std::fmt::Display) -> Error {
     Error::output(path, std::io::Error::other(format!("chart rendering failed: {err}")))
 }
 
-fn short_date(day: Day) -> String {
+pub(crate) fn short_date(day: Day) -> String {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let (year, month, d) = dates::civil_from_days(day);
     format!("{d} {} {}", MONTHS[month as usize - 1], year % 100)

@@ -1,6 +1,8 @@
 //! Writers for everything a run publishes: tables, charts, the HTML page, summary.json, rejects.
 //! Each takes the computed indicators and writes into the run's (temporary) output folder.
 
+pub mod access_charts;
+pub mod access_section;
 pub mod burnout_section;
 pub mod charts;
 pub mod history;
@@ -14,6 +16,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::indicators::access::Access;
 use crate::indicators::workload::{self, Workload};
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
@@ -28,6 +31,8 @@ pub struct ReportInput<'a> {
     pub config: &'a Config,
     pub window: Window,
     pub workload: &'a Workload,
+    /// None without waitlist.csv.
+    pub access: Option<&'a Access>,
     pub warnings: &'a [String],
     pub audience: Audience,
 }
@@ -216,6 +221,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     };
     charts::admin_vs_direct(&chart_path, &chart_title, &weeks)?;
     let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
+    let access = access_section::write_files(dir, input, input.access)?;
 
     let json = serde_json::to_string_pretty(&summary)
         .map_err(|e| Error::Internal { stage: "summary", message: e.to_string() })?;
@@ -223,7 +229,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
 
     let chart = WorkloadChart { weeks, png, title: chart_title };
-    let page = html_page(dir, input, &summary, &totals, &chart, &history)?;
+    let page = html_page(dir, input, &summary, &totals, &chart, &history, access.as_ref())?;
     let index = dir.join("index.html");
     std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
     Ok((summary, history))
@@ -267,6 +273,7 @@ fn html_page(
     totals: &DataFrame,
     chart: &WorkloadChart,
     history: &History,
+    access: Option<&access_section::Rendered>,
 ) -> Result<String> {
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
@@ -353,6 +360,7 @@ fn html_page(
         &rows,
     );
     page.end_section();
+    access_section::section(&mut page, input, input.access, access);
 
     burnout_section::write(dir, input, input.audience, &mut page)?;
     trend_section(dir, history, &mut page)?;

@@ -1,0 +1,592 @@
+//! Access and the capacity gap (SPEC §3 "Access", "Capacity gap" and the appendix):
+//! `waitlist_weeks`, `waits`, `followup` and `capacity`.
+//!
+//! The waitlist is small (one row per referral), so its figures are computed in one pass over
+//! collected rows; the Kaplan–Meier estimate is a sorted scan per group (see `survival`).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use polars::prelude::*;
+
+use super::survival::{kaplan_meier, median, quantile};
+use super::{workload, Window, ALL_CLINICS};
+use crate::config::Config;
+use crate::dates::{self, Day};
+use crate::ingest::values::{Status, Urgency};
+use crate::ingest::{Dataset, Waitlist};
+
+/// The waits cohort looks back one year including as_of (appendix: referred_on ≥ as_of − 364).
+const COHORT_DAYS: Day = 364;
+/// hours_per_client and second_wait look back over the last 52 complete weeks.
+const YEAR_WEEKS: u32 = 52;
+
+pub struct Access {
+    /// clinic, week, referrals, first_seen, closed_unseen, backlog.
+    pub waitlist_weeks: DataFrame,
+    /// clinic, urgency, referrals, seen, still_waiting, closed_unseen, km_median_days, km_p90_days,
+    /// completed_median_days, standard_days, within_standard_share.
+    pub waits: DataFrame,
+    /// clinic, clients, second_wait_median_days, followup_gaps, followup_over_standard_share.
+    pub followup: DataFrame,
+    /// clinic, referrals_per_week, starts_per_week, backlog, target_backlog, extra_starts_per_week,
+    /// hours_per_client, extra_fte, annual_cost, admin_reclaim_hours_per_week, admin_reclaim_fte,
+    /// reclaim_share_of_gap.
+    pub capacity: DataFrame,
+    /// Network-wide series behind the access charts.
+    pub detail: Detail,
+}
+
+/// The network's survival curve for one urgency row of `waits`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    pub urgency: &'static str,
+    /// Empty on the `all` row, whose referrals each have their own standard.
+    pub standard_days: Option<u32>,
+    /// Steps (t, S(t)) of the Kaplan–Meier estimate; S = 1 before the first step.
+    pub steps: Vec<(i32, f64)>,
+    /// Longest follow-up time in the group (where the curve ends).
+    pub last_day: i32,
+}
+
+/// Referrals of one referral week whose deadline has passed, and how many were seen within it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekStandard {
+    pub week: Day,
+    pub judged: u32,
+    pub within: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detail {
+    pub curves: Vec<Curve>,
+    /// By week of referral, over the report window (all urgencies, each against its own standard).
+    pub within_by_week: Vec<WeekStandard>,
+    /// Business days of each follow-up gap counted in the report window, network-wide.
+    pub gap_business_days: Vec<i32>,
+}
+
+/// Where a referral stands at as_of; dates after as_of have not happened yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Seen(Day),
+    ClosedUnseen(Day),
+    Waiting,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Referral {
+    clinic: u32,
+    referred_on: Day,
+    urgency: Urgency,
+    outcome: Outcome,
+}
+
+impl Referral {
+    /// The day the referral left the list (seen or closed unseen).
+    fn exit(&self) -> Option<Day> {
+        match self.outcome {
+            Outcome::Seen(day) | Outcome::ClosedUnseen(day) => Some(day),
+            Outcome::Waiting => None,
+        }
+    }
+}
+
+const URGENCIES: [(Option<Urgency>, &str); 4] = [
+    (Some(Urgency::Routine), "routine"),
+    (Some(Urgency::Urgent), "urgent"),
+    (Some(Urgency::Emergency), "emergency"),
+    (None, "all"),
+];
+
+fn standard(config: &Config, urgency: Urgency) -> u32 {
+    match urgency {
+        Urgency::Routine => config.standard_days.routine,
+        Urgency::Urgent => config.standard_days.urgent,
+        Urgency::Emergency => config.standard_days.emergency,
+    }
+}
+
+/// Referrals received on or before as_of. A referral both seen and closed left the list at the
+/// earlier of the two dates: seen if it was seen on or before the closing day, closed unseen otherwise.
+fn referrals(waitlist: &Waitlist, as_of: Day) -> Vec<Referral> {
+    let happened = |day: &Option<Day>| day.filter(|&d| d <= as_of);
+    (0..waitlist.referred_on.len())
+        .filter(|&i| waitlist.referred_on[i] <= as_of)
+        .map(|i| {
+            let seen = happened(&waitlist.first_seen_on[i]);
+            let closed = happened(&waitlist.closed_on[i]);
+            let outcome = match (seen, closed) {
+                (Some(s), Some(c)) if c < s => Outcome::ClosedUnseen(c),
+                (Some(s), _) => Outcome::Seen(s),
+                (None, Some(c)) => Outcome::ClosedUnseen(c),
+                (None, None) => Outcome::Waiting,
+            };
+            Referral {
+                clinic: waitlist.clinic[i],
+                referred_on: waitlist.referred_on[i],
+                urgency: waitlist.urgency[i],
+                outcome,
+            }
+        })
+        .collect()
+}
+
+fn in_group(clinic: u32, group: u32) -> bool {
+    group == ALL_CLINICS || clinic == group
+}
+
+/// The clinics with referrals, in code order, then the network.
+fn groups(referrals: &[Referral]) -> Vec<u32> {
+    let clinics: BTreeSet<u32> = referrals.iter().map(|r| r.clinic).collect();
+    clinics.into_iter().chain([ALL_CLINICS]).collect()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct WeekCounts {
+    referrals: i64,
+    first_seen: i64,
+    closed_unseen: i64,
+    backlog: i64,
+}
+
+/// Index of the window week holding `day`, if any.
+fn week_index(day: Day, window: &Window) -> Option<usize> {
+    (day >= window.first_week && day <= window.last_week + 6)
+        .then(|| ((dates::week_start(day) - window.first_week) / 7) as usize)
+}
+
+/// Weekly counts of one group over every week of `window`; backlog at each Sunday D counts
+/// referred_on ≤ D and not yet seen or closed on D.
+fn weekly(referrals: &[Referral], group: u32, window: &Window) -> Vec<WeekCounts> {
+    let n = window.weeks().count();
+    let mut weeks = vec![WeekCounts::default(); n];
+    let mut change = vec![0i64; n];
+    let mut before = 0i64;
+    for r in referrals.iter().filter(|r| in_group(r.clinic, group)) {
+        // Exits are never before referral (ingest rejects such rows), so the running sum stays ≥ 0.
+        if r.referred_on < window.first_week {
+            before += 1;
+        } else if let Some(i) = week_index(r.referred_on, window) {
+            change[i] += 1;
+            weeks[i].referrals += 1;
+        }
+        let Some(exit) = r.exit() else { continue };
+        if exit < window.first_week {
+            before -= 1;
+        } else if let Some(i) = week_index(exit, window) {
+            change[i] -= 1;
+            match r.outcome {
+                Outcome::Seen(_) => weeks[i].first_seen += 1,
+                _ => weeks[i].closed_unseen += 1,
+            }
+        }
+    }
+    let mut backlog = before;
+    for (week, delta) in weeks.iter_mut().zip(change) {
+        backlog += delta;
+        week.backlog = backlog;
+    }
+    weeks
+}
+
+/// Whether a referral was seen within its standard; `None` when it cannot be judged yet (deadline
+/// after as_of) or left the list unseen on or before the deadline (appendix "Within standard").
+fn within_standard(r: &Referral, standard_days: u32, as_of: Day) -> Option<bool> {
+    let deadline = r.referred_on + standard_days as Day;
+    if deadline > as_of {
+        return None;
+    }
+    match r.outcome {
+        Outcome::ClosedUnseen(day) if day <= deadline => None,
+        Outcome::Seen(day) => Some(day <= deadline),
+        _ => Some(false),
+    }
+}
+
+#[derive(Debug, Default)]
+struct WaitRow {
+    referrals: i64,
+    seen: i64,
+    still_waiting: i64,
+    closed_unseen: i64,
+    km_median: Option<i32>,
+    km_p90: Option<i32>,
+    completed_median: Option<f64>,
+    standard_days: Option<i32>,
+    within_share: Option<f64>,
+}
+
+fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: &Config) -> (WaitRow, Curve) {
+    let mut row = WaitRow { standard_days: urgency.map(|u| standard(config, u) as i32), ..WaitRow::default() };
+    let mut times = Vec::with_capacity(cohort.len());
+    let mut completed = Vec::new();
+    let (mut judged, mut within) = (0u32, 0u32);
+    for r in cohort.iter().filter(|r| urgency.is_none_or(|u| r.urgency == u)) {
+        row.referrals += 1;
+        match r.outcome {
+            Outcome::Seen(day) => {
+                row.seen += 1;
+                completed.push(day - r.referred_on);
+                times.push((day - r.referred_on, true));
+            }
+            Outcome::ClosedUnseen(day) => {
+                row.closed_unseen += 1;
+                times.push((day - r.referred_on, false));
+            }
+            Outcome::Waiting => {
+                row.still_waiting += 1;
+                times.push((as_of - r.referred_on, false));
+            }
+        }
+        if let Some(ok) = within_standard(r, standard(config, r.urgency), as_of) {
+            judged += 1;
+            within += u32::from(ok);
+        }
+    }
+    let last_day = times.iter().map(|t| t.0).max().unwrap_or(0);
+    let steps = kaplan_meier(&mut times);
+    row.km_median = quantile(&steps, 0.5);
+    row.km_p90 = quantile(&steps, 0.9);
+    row.completed_median = median(&mut completed);
+    row.within_share = (judged > 0).then(|| f64::from(within) / f64::from(judged));
+    let label = URGENCIES.iter().find(|(u, _)| *u == urgency).map_or("all", |(_, l)| l);
+    let curve = Curve { urgency: label, standard_days: row.standard_days.map(|d| d as u32), steps, last_day };
+    (row, curve)
+}
+
+fn waitlist_weeks_frame(referrals: &[Referral], groups: &[u32], window: &Window) -> PolarsResult<DataFrame> {
+    let (mut clinic, mut week, mut refs, mut seen, mut closed, mut backlog) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for &group in groups {
+        for (day, counts) in window.weeks().zip(weekly(referrals, group, window)) {
+            clinic.push(group);
+            week.push(day);
+            refs.push(counts.referrals);
+            seen.push(counts.first_seen);
+            closed.push(counts.closed_unseen);
+            backlog.push(counts.backlog);
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("clinic".into(), clinic),
+        Column::new("week".into(), week),
+        Column::new("referrals".into(), refs),
+        Column::new("first_seen".into(), seen),
+        Column::new("closed_unseen".into(), closed),
+        Column::new("backlog".into(), backlog),
+    ])
+}
+
+fn waits_frame(
+    referrals: &[Referral],
+    groups: &[u32],
+    as_of: Day,
+    config: &Config,
+) -> PolarsResult<(DataFrame, Vec<Curve>)> {
+    let mut clinic = Vec::new();
+    let mut urgency = Vec::new();
+    let mut rows = Vec::new();
+    let mut curves = Vec::new();
+    for &group in groups {
+        let cohort: Vec<&Referral> =
+            referrals.iter().filter(|r| in_group(r.clinic, group) && r.referred_on >= as_of - COHORT_DAYS).collect();
+        for (u, label) in URGENCIES {
+            let (row, curve) = wait_row(&cohort, u, as_of, config);
+            clinic.push(group);
+            urgency.push(label);
+            rows.push(row);
+            if group == ALL_CLINICS {
+                curves.push(curve);
+            }
+        }
+    }
+    let frame = DataFrame::new_infer_height(vec![
+        Column::new("clinic".into(), clinic),
+        Column::new("urgency".into(), urgency),
+        Column::new("referrals".into(), rows.iter().map(|r| r.referrals).collect::<Vec<_>>()),
+        Column::new("seen".into(), rows.iter().map(|r| r.seen).collect::<Vec<_>>()),
+        Column::new("still_waiting".into(), rows.iter().map(|r| r.still_waiting).collect::<Vec<_>>()),
+        Column::new("closed_unseen".into(), rows.iter().map(|r| r.closed_unseen).collect::<Vec<_>>()),
+        Column::new("km_median_days".into(), rows.iter().map(|r| r.km_median).collect::<Vec<_>>()),
+        Column::new("km_p90_days".into(), rows.iter().map(|r| r.km_p90).collect::<Vec<_>>()),
+        Column::new("completed_median_days".into(), rows.iter().map(|r| r.completed_median).collect::<Vec<_>>()),
+        Column::new("standard_days".into(), rows.iter().map(|r| r.standard_days).collect::<Vec<_>>()),
+        Column::new("within_standard_share".into(), rows.iter().map(|r| r.within_share).collect::<Vec<_>>()),
+    ])?;
+    Ok((frame, curves))
+}
+
+/// Weekdays (Monday–Friday) in the half-open span (earlier, later].
+pub fn business_days(earlier: Day, later: Day) -> i32 {
+    // Weekdays from a fixed Monday up to and including `day`; 1970-01-01 was a Thursday, so
+    // day + 3 counts from the Monday before it.
+    let upto = |day: Day| {
+        let from_monday = day + 3;
+        5 * from_monday.div_euclid(7) + (from_monday.rem_euclid(7) + 1).min(5)
+    };
+    upto(later) - upto(earlier)
+}
+
+#[derive(Debug, Default)]
+struct FollowupStats {
+    second_waits: Vec<i32>,
+    gaps: i64,
+    over_standard: i64,
+}
+
+/// Follow-up gaps and second waits per clinic, and for the network pooling every client-and-clinic
+/// pair, plus the network's gap lengths for the chart.
+fn followup(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<(DataFrame, Vec<i32>)> {
+    let s = &data.sessions;
+    let mut attended: Vec<(u32, u32, i64)> = (0..s.len())
+        .filter(|&i| s.status[i] == Status::Attended && dates::day_of(s.start[i]) <= window.as_of)
+        .map(|i| (s.clinic[i], s.client[i], s.start[i]))
+        .collect();
+    attended.sort_unstable();
+    let window_end = window.last_week + 6;
+    let year_start = window.last_week - 7 * (YEAR_WEEKS as Day - 1);
+    let limit = config.followup_business_days as i32;
+    let mut stats: BTreeMap<u32, FollowupStats> = BTreeMap::new();
+    let mut network = FollowupStats::default();
+    let mut gap_days = Vec::new();
+    for pair in attended.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let clinic = stats.entry(pair[0].0).or_default();
+        let days: Vec<Day> = pair.iter().map(|&(_, _, start)| dates::day_of(start)).collect();
+        if let [first, second, ..] = days[..] {
+            if first >= year_start && first <= window_end {
+                clinic.second_waits.push(second - first);
+                network.second_waits.push(second - first);
+            }
+        }
+        for step in days.windows(2) {
+            if step[1] < window.first_week || step[1] > window_end {
+                continue;
+            }
+            let business = business_days(step[0], step[1]);
+            let over = i64::from(business > limit);
+            for target in [&mut *clinic, &mut network] {
+                target.gaps += 1;
+                target.over_standard += over;
+            }
+            gap_days.push(business);
+        }
+    }
+    let mut rows: Vec<(u32, FollowupStats)> = stats.into_iter().collect();
+    rows.push((ALL_CLINICS, network));
+    let mut clinic = Vec::new();
+    let (mut clients, mut median_wait, mut gaps, mut over) = (vec![], vec![], vec![], vec![]);
+    for (code, mut row) in rows {
+        clinic.push(code);
+        clients.push(row.second_waits.len() as i64);
+        median_wait.push(median(&mut row.second_waits));
+        gaps.push(row.gaps);
+        over.push((row.gaps > 0).then(|| row.over_standard as f64 / row.gaps as f64));
+    }
+    let frame = DataFrame::new_infer_height(vec![
+        Column::new("clinic".into(), clinic),
+        Column::new("clients".into(), clients),
+        Column::new("second_wait_median_days".into(), median_wait),
+        Column::new("followup_gaps".into(), gaps),
+        Column::new("followup_over_standard_share".into(), over),
+    ])?;
+    gap_days.sort_unstable();
+    Ok((frame, gap_days))
+}
+
+/// Per clinic (and ALL_CLINICS), Σ of one f64 column of a frame grouped by `clinic`.
+fn sums_by_clinic(frame: LazyFrame, value: Expr) -> PolarsResult<BTreeMap<u32, f64>> {
+    let by_clinic = frame.clone().group_by([col("clinic")]).agg([value.clone().sum().alias("value")]);
+    let network = frame.select([lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"), value.sum().alias("value")]);
+    let totals = concat([by_clinic, network], UnionArgs::default())?.collect()?;
+    let clinics = totals.column("clinic")?.u32()?.clone();
+    let values = totals.column("value")?.cast(&DataType::Float64)?;
+    let values = values.f64()?;
+    Ok(clinics.iter().zip(values.iter()).filter_map(|(c, v)| Some((c?, v.unwrap_or(0.0)))).collect())
+}
+
+fn capacity_frame(
+    data: &Dataset,
+    referrals: &[Referral],
+    groups: &[u32],
+    window: &Window,
+    config: &Config,
+) -> PolarsResult<DataFrame> {
+    let capacity_window = Window::new(window.as_of, config.capacity_window_weeks);
+    let year = Window::new(window.as_of, YEAR_WEEKS.max(config.capacity_window_weeks));
+    let year_start = window.last_week - 7 * (YEAR_WEEKS as Day - 1);
+    // A second pass of the workload indicators over the longer window (direct hours over 52 weeks,
+    // per-clinician-week admin and direct hours over the capacity window); to be merged with the
+    // report window's pass once both live in one plan.
+    let clinician_weeks = workload::compute(data, &year, config)?.clinician_weeks.lazy();
+    let direct =
+        sums_by_clinic(clinician_weeks.clone().filter(col("week").gt_eq(lit(year_start))), col("direct_hours"))?;
+    let ratio_target = config.components.admin_ratio.green;
+    let reclaim = match data.admin {
+        Some(_) => Some(sums_by_clinic(
+            clinician_weeks.filter(col("week").gt_eq(lit(capacity_window.first_week))),
+            (col("admin_hours") - lit(ratio_target) * col("direct_hours")).clip_min(lit(0.0)),
+        )?),
+        None => None,
+    };
+    let s = &data.sessions;
+    let mut clients: BTreeMap<u32, HashSet<u32>> = BTreeMap::new();
+    let mut network_clients = HashSet::new();
+    for i in 0..s.len() {
+        let day = dates::day_of(s.start[i]);
+        if s.status[i] == Status::Attended && day >= year_start && day <= window.last_week + 6 {
+            clients.entry(s.clinic[i]).or_default().insert(s.client[i]);
+            network_clients.insert(s.client[i]);
+        }
+    }
+    let client_count = |group: u32| {
+        if group == ALL_CLINICS {
+            network_clients.len()
+        } else {
+            clients.get(&group).map_or(0, HashSet::len)
+        }
+    };
+    let weeks = f64::from(config.capacity_window_weeks);
+    let fte_hours = config.components.direct_hours_per_fte.green;
+    let routine_weeks = f64::from(config.standard_days.routine) / 7.0;
+    let mut columns: [Vec<Option<f64>>; 11] = Default::default();
+    let mut clinic = Vec::new();
+    for &group in groups {
+        let counts = weekly(referrals, group, &capacity_window);
+        let arrival = counts.iter().map(|c| c.referrals).sum::<i64>() as f64 / weeks;
+        let starts = counts.iter().map(|c| c.first_seen).sum::<i64>() as f64 / weeks;
+        let backlog =
+            referrals.iter().filter(|r| in_group(r.clinic, group) && r.outcome == Outcome::Waiting).count() as f64;
+        let target_backlog = arrival * routine_weeks;
+        let extra_starts =
+            (arrival - starts).max(0.0) + (backlog - target_backlog).max(0.0) / f64::from(config.clearance_weeks);
+        let clients = client_count(group);
+        let hours_per_client = (clients > 0).then(|| direct.get(&group).copied().unwrap_or(0.0) / clients as f64);
+        let extra_fte = hours_per_client.map(|h| extra_starts * h / fte_hours);
+        let annual_cost = extra_fte.zip(config.annual_cost_per_fte).map(|(fte, cost)| fte * cost);
+        let reclaim_hours = reclaim.as_ref().map(|r| r.get(&group).copied().unwrap_or(0.0) / weeks);
+        let reclaim_fte = reclaim_hours.map(|h| h / fte_hours);
+        let share = match (reclaim_fte, extra_fte) {
+            (Some(r), Some(gap)) if gap > 0.0 => Some((r / gap).min(1.0)),
+            _ => None,
+        };
+        clinic.push(group);
+        let values = [
+            Some(arrival),
+            Some(starts),
+            Some(backlog),
+            Some(target_backlog),
+            Some(extra_starts),
+            hours_per_client,
+            extra_fte,
+            annual_cost,
+            reclaim_hours,
+            reclaim_fte,
+            share,
+        ];
+        for (column, value) in columns.iter_mut().zip(values) {
+            column.push(value);
+        }
+    }
+    const NAMES: [&str; 11] = [
+        "referrals_per_week",
+        "starts_per_week",
+        "backlog",
+        "target_backlog",
+        "extra_starts_per_week",
+        "hours_per_client",
+        "extra_fte",
+        "annual_cost",
+        "admin_reclaim_hours_per_week",
+        "admin_reclaim_fte",
+        "reclaim_share_of_gap",
+    ];
+    let mut frame = vec![Column::new("clinic".into(), clinic)];
+    for (name, values) in NAMES.iter().zip(columns) {
+        let column = Column::new((*name).into(), values);
+        // The backlog is a count of referrals.
+        frame.push(if *name == "backlog" { column.cast(&DataType::Int64)? } else { column });
+    }
+    DataFrame::new_infer_height(frame)
+}
+
+/// Only weeks whose every referral has reached its deadline: a week judged on its urgent and
+/// emergency referrals alone would look better or worse than it is.
+fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> Vec<WeekStandard> {
+    let s = &config.standard_days;
+    let longest = s.routine.max(s.urgent).max(s.emergency) as Day;
+    let mut weeks: Vec<WeekStandard> = window
+        .weeks()
+        .take_while(|&week| week + 6 + longest <= window.as_of)
+        .map(|week| WeekStandard { week, judged: 0, within: 0 })
+        .collect();
+    for r in referrals {
+        let (Some(i), Some(ok)) =
+            (week_index(r.referred_on, window), within_standard(r, standard(config, r.urgency), window.as_of))
+        else {
+            continue;
+        };
+        let Some(week) = weeks.get_mut(i) else { continue };
+        week.judged += 1;
+        week.within += u32::from(ok);
+    }
+    weeks
+}
+
+/// The access tables; `None` without waitlist.csv (follow-up needs only sessions, but is reported
+/// with the rest of access).
+pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Option<Access>> {
+    let Some(waitlist) = &data.waitlist else { return Ok(None) };
+    let referrals = referrals(waitlist, window.as_of);
+    let groups = groups(&referrals);
+    let waitlist_weeks = waitlist_weeks_frame(&referrals, &groups, window)?;
+    let (waits, curves) = waits_frame(&referrals, &groups, window.as_of, config)?;
+    let (followup, gap_business_days) = followup(data, window, config)?;
+    let capacity = capacity_frame(data, &referrals, &groups, window, config)?;
+    let within_by_week = within_by_week(&referrals, window, config);
+    Ok(Some(Access {
+        waitlist_weeks,
+        waits,
+        followup,
+        capacity,
+        detail: Detail { curves, within_by_week, gap_business_days },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_days_skip_the_weekend() {
+        // 2026-11-06 is a Friday. (Fri, Mon] holds Monday only; (Fri, Fri next] holds 5 weekdays;
+        // (Sat, Sun] holds none; (Thu, Sat] holds Friday only.
+        let friday = dates::parse_day("2026-11-06").unwrap();
+        assert_eq!(business_days(friday, friday + 3), 1);
+        assert_eq!(business_days(friday, friday + 7), 5);
+        assert_eq!(business_days(friday + 1, friday + 2), 0);
+        assert_eq!(business_days(friday - 1, friday + 1), 1);
+        assert_eq!(business_days(friday, friday), 0);
+        // Two weeks and a day from a Wednesday: 10 weekdays, then Thursday = 11.
+        assert_eq!(business_days(friday - 2, friday + 13), 11);
+    }
+
+    #[test]
+    fn backlog_counts_referred_but_not_yet_left() {
+        let monday = dates::parse_day("2026-11-02").unwrap();
+        let sunday = monday + 6;
+        let referral = |referred_on, outcome| Referral { clinic: 0, referred_on, urgency: Urgency::Routine, outcome };
+        let referrals = [
+            referral(monday - 20, Outcome::Seen(monday + 1)),
+            referral(monday - 20, Outcome::ClosedUnseen(sunday)),
+            referral(monday - 3, Outcome::Waiting),
+            referral(monday + 2, Outcome::Seen(sunday + 1)),
+        ];
+        let window = Window::new(sunday + 1, 2);
+        let weeks = weekly(&referrals, 0, &window);
+        // Sunday before: all three earlier referrals still waiting (3); this Sunday: the first seen
+        // (Tuesday) and the second closed (Sunday itself) have left, the third waits, the fourth
+        // was referred Wednesday and is seen only on Monday after: backlog 2.
+        assert_eq!(weeks[0].backlog, 3);
+        assert_eq!(weeks[1], WeekCounts { referrals: 1, first_seen: 1, closed_unseen: 1, backlog: 2 });
+    }
+}

@@ -1,0 +1,450 @@
+//! PNG charts of the access section: backlog, waits, standards, follow-up gaps, capacity gap.
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use std::path::Path;
+
+use super::charts::{chart_error, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
+use crate::dates::Day;
+use crate::error::Result;
+use crate::indicators::access::{Curve, WeekStandard};
+
+/// Okabe–Ito colours: one meaning each within the access charts.
+const REFERRALS: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+const STARTS: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const BACKLOG: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+const NOW: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const GAP: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const RECLAIM: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+const WITHIN: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const OVER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// Empty rows below the capacity bars that keep the legend clear of them.
+const LEGEND_ROWS: f64 = 1.4;
+const GRID: RGBColor = RGBColor(0xE4, 0xE7, 0xEB);
+
+fn urgency_colour(urgency: &str) -> RGBColor {
+    match urgency {
+        "routine" => RGBColor(0x00, 0x72, 0xB2),
+        "urgent" => RGBColor(0xE6, 0x9F, 0x00),
+        "emergency" => RGBColor(0xD5, 0x5E, 0x00),
+        _ => RGBColor(0x33, 0x33, 0x33),
+    }
+}
+
+/// One window week of network waitlist flow.
+#[derive(Debug, Clone, Copy)]
+pub struct WeekFlow {
+    pub week: Day,
+    pub referrals: i64,
+    pub first_seen: i64,
+    pub backlog: i64,
+}
+
+/// One bar of the capacity chart.
+#[derive(Debug, Clone)]
+pub struct CapacityBar {
+    pub label: String,
+    pub fte_now: f64,
+    pub extra_fte: f64,
+    pub reclaim_fte: f64,
+}
+
+fn title_font() -> TextStyle<'static> {
+    (FAMILY, 28).into_font().style(FontStyle::Bold).color(&BLACK)
+}
+
+/// Week labels at most every `len / 8` weeks, so that dates never collide.
+fn week_labeller(weeks: &[Day]) -> impl Fn(&f64) -> String + '_ {
+    let every = (weeks.len() / 8).max(1);
+    move |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 || i as usize >= weeks.len() || !(i as usize).is_multiple_of(every) {
+            return String::new();
+        }
+        short_date(weeks[i as usize])
+    }
+}
+
+/// Backlog at each Sunday (upper panel) above weekly referrals and first appointments (lower).
+pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT + 160)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
+    let (upper, lower) = root.split_vertically((HEIGHT + 160) / 2 - 20);
+    let weeks: Vec<Day> = flows.iter().map(|f| f.week).collect();
+    let labels = week_labeller(&weeks);
+    let x_range = -0.5..(flows.len().max(1) as f64 - 0.5);
+    let top = flows.iter().map(|f| f.backlog).max().unwrap_or(0).max(1) as f64 * 1.2;
+    let mut chart = ChartBuilder::on(&upper)
+        .margin(20)
+        .margin_bottom(4)
+        .x_label_area_size(10)
+        .y_label_area_size(92)
+        .build_cartesian_2d(x_range.clone(), 0.0..top)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        .x_labels(0)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_desc("Waiting at Sunday")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, f.backlog as f64)).collect();
+    chart
+        .draw_series(AreaSeries::new(points.clone(), 0.0, BACKLOG.mix(0.18)).border_style(BACKLOG.stroke_width(3)))
+        .map_err(|e| fail(&e))?
+        .label("People on the waitlist (backlog)")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(3)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+
+    let top = flows.iter().map(|f| f.referrals.max(f.first_seen)).max().unwrap_or(0).max(1) as f64 * 1.3;
+    let mut chart = ChartBuilder::on(&lower)
+        .margin(20)
+        .margin_top(4)
+        .x_label_area_size(60)
+        .y_label_area_size(92)
+        .build_cartesian_2d(x_range, 0.0..top)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        .x_labels(flows.len().max(2))
+        .x_label_formatter(&labels)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .x_desc("Week starting (Monday)")
+        .y_desc("People per week")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    for (pick, colour, label) in [
+        ((|f: &WeekFlow| f.referrals) as fn(&WeekFlow) -> i64, REFERRALS, "Referrals received"),
+        (|f: &WeekFlow| f.first_seen, STARTS, "First appointments"),
+    ] {
+        let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, pick(f) as f64)).collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))
+            .map_err(|e| fail(&e))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(|e| fail(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Kaplan–Meier step curves of the share still waiting, by urgency, with each standard marked.
+pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
+    let shown: Vec<&Curve> = curves.iter().filter(|c| c.last_day > 0 || !c.steps.is_empty()).collect();
+    let x_max = shown.iter().map(|c| c.last_day).max().unwrap_or(1).max(1) as f64 * 1.03;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(92)
+        .build_cartesian_2d(0.0..x_max, 0.0..1.05)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        .y_labels(6)
+        .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_desc("Days since referral")
+        .y_desc("Still waiting for a first appointment")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    chart
+        .draw_series(DashedLineSeries::new([(0.0, 0.5), (x_max, 0.5)], 6, 6, BLACK.mix(0.45).stroke_width(1)))
+        .map_err(|e| fail(&e))?;
+    for curve in &shown {
+        let colour = urgency_colour(curve.urgency);
+        let mut points = vec![(0.0, 1.0)];
+        let mut level = 1.0;
+        for &(t, s) in &curve.steps {
+            points.push((f64::from(t), level));
+            points.push((f64::from(t), s));
+            level = s;
+        }
+        points.push((f64::from(curve.last_day), level));
+        let width = if curve.urgency == "all" { 2 } else { 3 };
+        let label = match curve.standard_days {
+            Some(days) => format!("{} (standard {days} d, dashed)", curve.urgency),
+            None => "all referrals".to_owned(),
+        };
+        chart
+            .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+            .map_err(|e| fail(&e))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
+        if let Some(days) = curve.standard_days {
+            let x = f64::from(days);
+            chart
+                .draw_series(DashedLineSeries::new([(x, 0.0), (x, 1.05)], 8, 5, colour.stroke_width(2)))
+                .map_err(|e| fail(&e))?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Share of each referral week's judged referrals seen within their standard, against the share
+/// over the whole year (dashed); there is no configured target share.
+pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_share: Option<f64>) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
+    let days: Vec<Day> = weeks.iter().map(|w| w.week).collect();
+    let labels = week_labeller(&days);
+    let x_range = -0.5..(weeks.len().max(1) as f64 - 0.5);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(92)
+        .build_cartesian_2d(x_range.clone(), 0.0..1.1)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        .x_labels(weeks.len().max(2))
+        .x_label_formatter(&labels)
+        .y_labels(6)
+        .y_label_formatter(&|v| if *v <= 1.0 { format!("{:.0} %", v * 100.0) } else { String::new() })
+        .x_desc("Week the referral was received (Monday)")
+        .y_desc("Seen within standard")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    let points: Vec<(f64, f64)> = weeks
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.judged > 0)
+        .map(|(i, w)| (i as f64, f64::from(w.within) / f64::from(w.judged)))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(points.clone(), WITHIN.stroke_width(3)))
+        .map_err(|e| fail(&e))?
+        .label("Share of the week's referrals seen within their standard")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], WITHIN.stroke_width(3)));
+    chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, WITHIN.filled()))).map_err(|e| fail(&e))?;
+    if let Some(share) = year_share {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x_range.start, share), (x_range.end, share)],
+                8,
+                6,
+                BLACK.stroke_width(2),
+            ))
+            .map_err(|e| fail(&e))?
+            .label(format!("Last 12 months: {:.0} %", share * 100.0))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Histogram of follow-up gaps in business days; the last bar collects everything longer.
+pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
+    let last = (limit * 3).max(limit + 10).max(15);
+    let mut counts = vec![0u32; last as usize + 1];
+    for &gap in gaps {
+        counts[gap.clamp(0, last) as usize] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(92)
+        .build_cartesian_2d(-0.5..(last as f64 + 0.5), 0.0..top)
+        .map_err(|e| fail(&e))?;
+    let label_every = ((last + 1) / 12).max(1);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        .x_labels(last as usize + 1)
+        .x_label_formatter(&|x| {
+            let i = x.round() as i32;
+            if (x - f64::from(i)).abs() > 1e-6 || i % label_every != 0 && i != last {
+                String::new()
+            } else if i == last {
+                format!("{last}+")
+            } else {
+                i.to_string()
+            }
+        })
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .x_desc("Business days (Monday–Friday) since the previous attended session")
+        .y_desc("Follow-up gaps")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    for (over, colour, label) in [
+        (false, WITHIN, "Within the follow-up standard".to_owned()),
+        (true, OVER, format!("Longer than {limit} business days")),
+    ] {
+        chart
+            .draw_series(counts.iter().enumerate().filter(|(d, _)| (*d as i32 > limit) == over).map(|(d, &n)| {
+                let x = d as f64;
+                Rectangle::new([(x - 0.42, 0.0), (x + 0.42, f64::from(n))], colour.filled())
+            }))
+            .map_err(|e| fail(&e))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled()));
+    }
+    let x = f64::from(limit) + 0.5;
+    chart
+        .draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], 8, 5, BLACK.stroke_width(2)))
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}
+
+/// Where one kind of bar starts and ends on the FTE axis.
+type Span = fn(&CapacityBar) -> (f64, f64);
+
+/// Horizontal bars: FTE now, the extra FTE needed after it, and the part of that extra that
+/// admin reclaim would cover (a narrower bar inside it).
+pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
+    register_fonts();
+    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let height = (280 + 60 * bars.len() as u32).max(420);
+    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
+    let right = bars.iter().map(|b| b.fte_now + b.extra_fte).fold(1.0, f64::max) * 1.12;
+    let n = bars.len().max(1) as f64;
+    let label_width = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as u32 * 10 + 30;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(20)
+        .margin_right(40)
+        .x_label_area_size(60)
+        .y_label_area_size(label_width.max(90))
+        .build_cartesian_2d(0.0..right, -0.5 - LEGEND_ROWS..n - 0.5)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(GRID)
+        // At least one label slot per row unit, so that every integer row (a bar) gets a tick.
+        .y_labels((n + LEGEND_ROWS).ceil() as usize + 2)
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            // Rows run top to bottom in the order given.
+            if (y - i).abs() > 1e-6 || i < 0.0 || i >= n {
+                return String::new();
+            }
+            bars[(n - 1.0 - i) as usize].label.clone()
+        })
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_desc("Full-time-equivalent clinicians")
+        .label_style((FAMILY, 16))
+        .axis_desc_style((FAMILY, 18))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    let row = |i: usize| n - 1.0 - i as f64;
+    let series: [(&str, RGBColor, f64, Span); 3] = [
+        ("Clinician FTE now (last complete week)", NOW, 0.34, |b| (0.0, b.fte_now)),
+        ("Extra FTE needed to meet demand and clear the backlog", GAP, 0.34, |b| (b.fte_now, b.fte_now + b.extra_fte)),
+        ("Part covered by cutting admin to the target ratio", RECLAIM, 0.16, |b| {
+            (b.fte_now, b.fte_now + b.reclaim_fte.min(b.extra_fte))
+        }),
+    ];
+    for (label, colour, half, span) in series {
+        chart
+            .draw_series(bars.iter().enumerate().map(|(i, b)| {
+                let (from, to) = span(b);
+                Rectangle::new([(from, row(i) - half), (to, row(i) + half)], colour.filled())
+            }))
+            .map_err(|e| fail(&e))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled()));
+    }
+    chart
+        .draw_series(bars.iter().enumerate().map(|(i, b)| {
+            Text::new(
+                format!("+{:.1}", b.extra_fte),
+                (b.fte_now + b.extra_fte + right * 0.008, row(i) + 0.12),
+                (FAMILY, 16).into_font(),
+            )
+        }))
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((FAMILY, 16))
+        .background_style(WHITE.mix(0.92))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}

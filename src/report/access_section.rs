@@ -1,0 +1,467 @@
+//! The access section of the report: its tables (data/waitlist_weeks, waits, followup, capacity),
+//! its charts, and its HTML with headline sentences and each figure's definition.
+
+use polars::prelude::*;
+use std::path::Path;
+
+use super::access_charts::{self, CapacityBar, WeekFlow};
+use super::html::{escape, Page};
+use super::{f64_at, hours, i64_at, optional, percent, tables, u32_at, ReportInput};
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::indicators::access::Access;
+use crate::indicators::ALL_CLINICS;
+use crate::ingest::{ADMIN_TIME, WAITLIST};
+
+/// The published access tables, in SPEC §4 order.
+pub const TABLES: [&str; 4] = ["waitlist_weeks", "waits", "followup", "capacity"];
+
+/// One rendered chart: file name, title (states the finding), PNG bytes.
+pub struct Chart {
+    pub file: &'static str,
+    pub title: String,
+    pub png: Vec<u8>,
+}
+
+/// What the access section shows, once its files are written.
+pub struct Rendered {
+    pub backlog: Chart,
+    pub survival: Chart,
+    pub within: Chart,
+    pub followup: Chart,
+    pub capacity: Chart,
+}
+
+fn i32_at(frame: &DataFrame, column: &str, row: usize) -> Option<i32> {
+    frame.column(column).ok()?.get(row).ok()?.extract::<i32>()
+}
+
+fn str_at(frame: &DataFrame, column: &str, row: usize) -> String {
+    frame.column(column).ok().and_then(|c| c.str().ok().and_then(|s| s.get(row).map(str::to_owned))).unwrap_or_default()
+}
+
+fn row_of(frame: &DataFrame, clinic: u32, urgency: Option<&str>) -> Option<usize> {
+    (0..frame.height())
+        .find(|&r| u32_at(frame, "clinic", r) == clinic && urgency.is_none_or(|u| str_at(frame, "urgency", r) == u))
+}
+
+fn days(value: Option<f64>) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") })
+}
+
+/// A Kaplan–Meier quantile, or "over N days" when the curve never gets that low.
+fn km_days(value: Option<i32>, longest: i32) -> String {
+    value.map_or_else(|| format!("over {longest}"), |v| v.to_string())
+}
+
+fn clinic_name(input: &ReportInput, code: u32) -> String {
+    if code == ALL_CLINICS {
+        "All clinics".to_owned()
+    } else {
+        input.data.ids.clinics.name(code).to_owned()
+    }
+}
+
+fn render(dir: &Path, file: &'static str, title: String, draw: impl FnOnce(&Path) -> Result<()>) -> Result<Chart> {
+    let path = dir.join("charts").join(file);
+    draw(&path)?;
+    let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+    Ok(Chart { file, title, png })
+}
+
+/// Writes the access tables and charts into the run's folder; `None` without waitlist.csv.
+pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> Result<Option<Rendered>> {
+    let Some(access) = access else { return Ok(None) };
+    let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity];
+    for (name, frame) in TABLES.iter().zip(frames) {
+        let published = tables::publishable(frame, &input.data.ids)?;
+        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
+        tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
+    }
+
+    let weeks = &access.waitlist_weeks;
+    let flows: Vec<WeekFlow> = (0..weeks.height())
+        .filter(|&r| u32_at(weeks, "clinic", r) == ALL_CLINICS)
+        .map(|r| WeekFlow {
+            week: i32_at(weeks, "week", r).unwrap_or(0),
+            referrals: i64_at(weeks, "referrals", r),
+            first_seen: i64_at(weeks, "first_seen", r),
+            backlog: i64_at(weeks, "backlog", r),
+        })
+        .collect();
+    let backlog_title = backlog_title_for(&flows);
+    let backlog = render(dir, "waitlist_backlog.png", backlog_title.clone(), |p| {
+        access_charts::backlog(p, &backlog_title, &flows)
+    })?;
+
+    let waits = &access.waits;
+    let all = row_of(waits, ALL_CLINICS, Some("all"));
+    let km = all.and_then(|r| i32_at(waits, "km_median_days", r));
+    let completed = all.and_then(|r| f64_at(waits, "completed_median_days", r));
+    let survival_title = match (km, completed) {
+        (Some(k), Some(c)) => {
+            format!("Half wait {k} days or more; the median of those already seen says {} days", days(Some(c)))
+        }
+        (None, _) => "More than half of referrals have not been seen yet".to_owned(),
+        _ => "Time to a first appointment".to_owned(),
+    };
+    let curves = &access.detail.curves;
+    let survival = render(dir, "wait_survival.png", survival_title.clone(), |p| {
+        access_charts::survival(p, &survival_title, curves)
+    })?;
+
+    let share = all.and_then(|r| f64_at(waits, "within_standard_share", r));
+    let within_title = match share {
+        Some(s) => format!("{:.0} % of referrals were seen within their waiting-time standard", s * 100.0),
+        None => "Share seen within the waiting-time standard".to_owned(),
+    };
+    let by_week = &access.detail.within_by_week;
+    let within = render(dir, "within_standard.png", within_title.clone(), |p| {
+        access_charts::within_standard(p, &within_title, by_week, share)
+    })?;
+
+    let followup = &access.followup;
+    let limit = input.config.followup_business_days as i32;
+    let over = row_of(followup, ALL_CLINICS, None).and_then(|r| f64_at(followup, "followup_over_standard_share", r));
+    let followup_title = match over {
+        Some(s) => format!("{:.0} % of follow-up gaps are longer than {limit} business days", s * 100.0),
+        None => "Follow-up gaps between attended sessions".to_owned(),
+    };
+    let gaps = &access.detail.gap_business_days;
+    let followup_chart = render(dir, "followup_gaps.png", followup_title.clone(), |p| {
+        access_charts::followup_gaps(p, &followup_title, gaps, limit)
+    })?;
+
+    let bars = capacity_bars(input, &access.capacity);
+    let capacity_title = match bars.first() {
+        Some(b) if b.extra_fte > 0.0 => format!(
+            "The network needs {:.1} more FTE clinicians; admin reclaim could cover {:.1}",
+            b.extra_fte,
+            b.reclaim_fte.min(b.extra_fte)
+        ),
+        Some(_) => "First appointments keep pace with referrals: no capacity gap".to_owned(),
+        None => "Capacity gap".to_owned(),
+    };
+    let capacity = render(dir, "capacity_gap.png", capacity_title.clone(), |p| {
+        access_charts::capacity(p, &capacity_title, &bars)
+    })?;
+    Ok(Some(Rendered { backlog, survival, within, followup: followup_chart, capacity }))
+}
+
+fn backlog_title_for(flows: &[WeekFlow]) -> String {
+    match (flows.first(), flows.last()) {
+        (Some(a), Some(b)) if b.backlog > a.backlog => {
+            format!("The waitlist grew from {} to {} people in {} weeks", a.backlog, b.backlog, flows.len())
+        }
+        (Some(a), Some(b)) if b.backlog < a.backlog => {
+            format!("The waitlist fell from {} to {} people in {} weeks", a.backlog, b.backlog, flows.len())
+        }
+        (_, Some(b)) => format!("{} people are waiting for a first appointment", b.backlog),
+        _ => "Waitlist".to_owned(),
+    }
+}
+
+/// The network first, then each clinic; FTE now is the clinic's FTE in the last complete week.
+fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> {
+    let weeks = &input.workload.clinic_weeks;
+    let fte_now = |clinic: u32| {
+        (0..weeks.height())
+            .find(|&r| u32_at(weeks, "clinic", r) == clinic && i32_at(weeks, "week", r) == Some(input.window.last_week))
+            .and_then(|r| f64_at(weeks, "fte", r))
+            .unwrap_or(0.0)
+    };
+    let mut rows: Vec<usize> = (0..capacity.height()).collect();
+    rows.sort_by_key(|&r| (u32_at(capacity, "clinic", r) != ALL_CLINICS, u32_at(capacity, "clinic", r)));
+    rows.into_iter()
+        .map(|r| {
+            let clinic = u32_at(capacity, "clinic", r);
+            CapacityBar {
+                label: clinic_name(input, clinic),
+                fte_now: fte_now(clinic),
+                extra_fte: f64_at(capacity, "extra_fte", r).unwrap_or(0.0),
+                reclaim_fte: f64_at(capacity, "admin_reclaim_fte", r).unwrap_or(0.0),
+            }
+        })
+        .collect()
+}
+
+fn definition(page: &mut Page, text: &str) {
+    page.raw(&format!("<details><summary>Definition</summary><p>{}</p></details>", escape(text)));
+}
+
+/// Thousands-separated whole number for money (no currency symbol: the config does not name one).
+fn money(value: f64) -> String {
+    hours(value)
+}
+
+/// Headline sentences a funder can quote.
+fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
+    let waits = &access.waits;
+    let mut sentences = Vec::new();
+    if let Some(r) = row_of(waits, ALL_CLINICS, Some("all")) {
+        let longest = access.detail.curves.iter().find(|c| c.urgency == "all").map_or(0, |c| c.last_day);
+        let completed = f64_at(waits, "completed_median_days", r);
+        let seen_only = match completed {
+            Some(c) => format!("counting only those already seen would say {} days", days(Some(c))),
+            None => "nobody referred in that time has been seen yet".to_owned(),
+        };
+        sentences.push(match i32_at(waits, "km_median_days", r) {
+            Some(k) => format!(
+                "Half of the people referred in the last 12 months wait {k} days or more for a first appointment; {seen_only}."
+            ),
+            None => format!(
+                "More than half of the people referred in the last 12 months have waited over {longest} days without a first appointment; {seen_only}."
+            ),
+        });
+    }
+    let capacity = &access.capacity;
+    if let Some(r) = row_of(capacity, ALL_CLINICS, None) {
+        let extra = f64_at(capacity, "extra_fte", r);
+        let share = f64_at(capacity, "reclaim_share_of_gap", r);
+        let cost = f64_at(capacity, "annual_cost", r).map(|c| format!(" (≈ {} a year)", money(c))).unwrap_or_default();
+        let target = input.config.components.admin_ratio.green;
+        sentences.push(match extra {
+            Some(k) if k > 0.0 => {
+                let reclaim = match (input.data.admin.is_some(), share) {
+                    (true, Some(p)) => format!(
+                        "cutting admin to the target of {target} admin hours per client hour would cover {:.0} % of it",
+                        p * 100.0
+                    ),
+                    _ => format!("the admin reclaim is not available (no {ADMIN_TIME})"),
+                };
+                {
+                    // Below one clinician a single decimal would round a real gap to nothing.
+                    let digits = if k < 1.0 { 2 } else { 1 };
+                    format!("Closing the gap needs {k:.digits$} more full-time clinicians{cost}; {reclaim}.")
+                }
+            }
+            Some(_) => "At current rates first appointments keep pace with referrals and the backlog is within the routine standard: no extra clinicians are needed.".to_owned(),
+            None => "The capacity gap cannot be put in clinicians: no client was seen in the last 52 weeks.".to_owned(),
+        });
+    }
+    sentences
+}
+
+fn figure(page: &mut Page, chart: &Chart, alt: &str, caption: &str) {
+    page.figure(&chart.png, alt, &format!("{}. {caption}", chart.title));
+}
+
+/// The access section, after the workload section.
+pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, rendered: Option<&Rendered>) {
+    page.section("access", "Access: waiting for care, and the capacity to end the wait");
+    let (Some(access), Some(rendered)) = (access, rendered) else {
+        page.paragraph(&format!("Access and capacity indicators: not available (no {WAITLIST})."));
+        page.end_section();
+        return;
+    };
+    for sentence in headlines(input, access) {
+        page.raw(&format!("<p class=\"headline\">{}</p>", escape(&sentence)));
+    }
+    let config = input.config;
+    let standards = &config.standard_days;
+
+    // Backlog.
+    let weeks = &access.waitlist_weeks;
+    let network: Vec<usize> = (0..weeks.height()).filter(|&r| u32_at(weeks, "clinic", r) == ALL_CLINICS).collect();
+    let alt = format!(
+        "Two-panel chart over {} weeks: the number of people waiting at each Sunday, and weekly referrals and first appointments for all clinics.",
+        network.len()
+    );
+    figure(page, &rendered.backlog, &alt, "Upper panel: people waiting at each Sunday. Lower panel: referrals received and first appointments per week, all clinics.");
+    definition(page, "Backlog at a Sunday D counts referrals with referred_on ≤ D that were neither first seen nor closed on or before D. Referrals are counted in the week they were received, first appointments in the week of first_seen_on, closed unseen in the week of closed_on. Dates after the as-of date have not happened yet.");
+    let rows: Vec<Vec<String>> = network
+        .iter()
+        .map(|&r| {
+            vec![
+                i32_at(weeks, "week", r).map(dates::format_day).unwrap_or_default(),
+                i64_at(weeks, "referrals", r).to_string(),
+                i64_at(weeks, "first_seen", r).to_string(),
+                i64_at(weeks, "closed_unseen", r).to_string(),
+                i64_at(weeks, "backlog", r).to_string(),
+            ]
+        })
+        .collect();
+    page.raw("<details><summary>The numbers behind this chart</summary>");
+    page.table("", &["Week starting", "Referrals", "First appointments", "Closed unseen", "Waiting at Sunday"], &rows);
+    page.raw("</details>");
+
+    // Waits.
+    figure(
+        page,
+        &rendered.survival,
+        "Step curves of the share of referrals still waiting against days since referral, by urgency, with each urgency's standard as a dashed vertical line.",
+        "Share still waiting for a first appointment by days since referral (Kaplan–Meier, counting people still waiting), referrals of the last 12 months; dashed lines mark the standards.",
+    );
+    definition(page, &format!(
+        "Cohort: referrals received in the 365 days up to the as-of date. Kaplan–Meier estimate: the event is the first appointment; a referral closed unseen is censored at its closing day, one still waiting at the as-of date. The median is the first day on which the estimated share still waiting is 50 % or less, the 90th percentile the first day it is 10 % or less; when the curve never gets that low the table says \"over N days\" (N = the longest wait observed). The median of completed waits counts only people already seen, so it leaves out the longest waits and understates the wait. Standards: routine {} days, urgent {}, emergency {}.",
+        standards.routine, standards.urgent, standards.emergency
+    ));
+    let waits = &access.waits;
+    let longest = |urgency: &str| access.detail.curves.iter().find(|c| c.urgency == urgency).map_or(0, |c| c.last_day);
+    let rows: Vec<Vec<String>> = (0..waits.height())
+        .filter(|&r| {
+            let clinic = u32_at(waits, "clinic", r);
+            (clinic == ALL_CLINICS || str_at(waits, "urgency", r) == "all") && i64_at(waits, "referrals", r) > 0
+        })
+        .map(|r| {
+            let urgency = str_at(waits, "urgency", r);
+            let clinic = u32_at(waits, "clinic", r);
+            // Per-clinic rows say "over" the network's longest wait only when it is their own too;
+            // the table keeps the simpler "not reached" there.
+            let not_reached = |v: Option<i32>| {
+                if clinic == ALL_CLINICS {
+                    km_days(v, longest(&urgency))
+                } else {
+                    v.map_or_else(|| "not reached".to_owned(), |d| d.to_string())
+                }
+            };
+            vec![
+                clinic_name(input, clinic),
+                urgency.clone(),
+                i64_at(waits, "referrals", r).to_string(),
+                i64_at(waits, "seen", r).to_string(),
+                i64_at(waits, "still_waiting", r).to_string(),
+                i64_at(waits, "closed_unseen", r).to_string(),
+                not_reached(i32_at(waits, "km_median_days", r)),
+                not_reached(i32_at(waits, "km_p90_days", r)),
+                days(f64_at(waits, "completed_median_days", r)),
+                percent(f64_at(waits, "within_standard_share", r)),
+            ]
+        })
+        .collect();
+    page.table(
+        "Wait to a first appointment (days), referrals of the last 12 months: the network by urgency, then each clinic",
+        &[
+            "Clinic",
+            "Urgency",
+            "Referrals",
+            "Seen",
+            "Still waiting",
+            "Closed unseen",
+            "Median (KM)",
+            "90th pct (KM)",
+            "Median of completed waits",
+            "Seen within standard",
+        ],
+        &rows,
+    );
+
+    // Within standard.
+    let by_week: Vec<Vec<String>> = access
+        .detail
+        .within_by_week
+        .iter()
+        .filter(|w| w.judged > 0)
+        .map(|w| {
+            vec![
+                dates::format_day(w.week),
+                w.judged.to_string(),
+                w.within.to_string(),
+                percent(Some(f64::from(w.within) / f64::from(w.judged))),
+            ]
+        })
+        .collect();
+    figure(
+        page,
+        &rendered.within,
+        "Line chart of the weekly share of referrals seen within their standard, by week received, with the 12-month share as a dashed line.",
+        "By the week the referral was received, for weeks whose every deadline has passed; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).",
+    );
+    definition(page, "Among referrals of the last 12 months whose deadline (referred_on + standard_days) is on or before the as-of date, leaving out those closed unseen on or before the deadline: the share with first_seen_on − referred_on ≤ standard_days. A referral closed unseen after its deadline counts as not seen within standard. Recent weeks drop out until their deadline has passed.");
+    page.raw("<details><summary>The numbers behind this chart</summary>");
+    page.table("", &["Week received", "Judged", "Seen within standard", "Share"], &by_week);
+    page.raw("</details>");
+
+    // Follow-up.
+    let limit = config.followup_business_days;
+    figure(
+        page,
+        &rendered.followup,
+        &format!("Histogram of follow-up gaps in business days, with the {limit}-business-day standard as a dashed line."),
+        &format!("Gaps between consecutive attended sessions of a client at a clinic whose later session is in the report window; dashed line: {limit} business days."),
+    );
+    definition(page, &format!(
+        "For each client and clinic, consecutive attended sessions ordered by start; a gap counts when its later session falls in the report window. Business days are the weekdays in (earlier date, later date]; a gap is over standard when longer than {limit}. The second wait (the hidden wait) is the days from the 1st to the 2nd attended session, for clients whose 1st attended session is in the last 52 complete weeks; clients without a 2nd session yet are not in its median."
+    ));
+    let followup = &access.followup;
+    let rows: Vec<Vec<String>> = (0..followup.height())
+        .map(|r| {
+            vec![
+                clinic_name(input, u32_at(followup, "clinic", r)),
+                i64_at(followup, "clients", r).to_string(),
+                days(f64_at(followup, "second_wait_median_days", r)),
+                i64_at(followup, "followup_gaps", r).to_string(),
+                percent(f64_at(followup, "followup_over_standard_share", r)),
+            ]
+        })
+        .collect();
+    page.table(
+        "Hidden wait and follow-up gaps",
+        &["Clinic", "Clients with a 2nd session", "Median 2nd wait (days)", "Follow-up gaps", "Over standard"],
+        &rows,
+    );
+
+    // Capacity.
+    let capacity = &access.capacity;
+    figure(
+        page,
+        &rendered.capacity,
+        "Horizontal bars per clinic: clinician FTE now, the extra FTE needed, and the part admin reclaim would cover.",
+        "Extra FTE needed to keep pace with referrals and clear the excess backlog, and the part that cutting admin to the target ratio would free.",
+    );
+    let cost_note = match config.annual_cost_per_fte {
+        Some(cost) => format!(" Annual cost = extra FTE × {} (annual_cost_per_fte).", money(cost)),
+        None => " No annual_cost_per_fte is configured, so no cost is shown.".to_owned(),
+    };
+    definition(page, &format!(
+        "Over the last {w} complete weeks: λ = mean referrals per week, μ = mean first appointments per week (weeks without any counted as zero); B = people waiting at the as-of date; target backlog B* = λ × {r} / 7 weeks (the routine standard, by Little's law). Extra first appointments per week = max(0, λ − μ) + max(0, B − B*) / {c} (clearance_weeks). Hours per client = direct client hours over the last 52 complete weeks / distinct clients with an attended session in them. Extra FTE = extra starts × hours per client / {h} direct hours per FTE-week.{cost_note} Admin reclaim = mean weekly Σ over clinicians of max(0, admin hours − {t} × direct hours) over the same {w} weeks, in hours, in FTE (/ {h}), and as a share of the extra FTE (capped at 100 %; empty when there is no gap). The network row is computed as one network, not as a sum of clinics.",
+        w = config.capacity_window_weeks,
+        r = standards.routine,
+        c = config.clearance_weeks,
+        h = config.components.direct_hours_per_fte.green,
+        t = config.components.admin_ratio.green,
+    ));
+    let has_admin = input.data.admin.is_some();
+    let rows: Vec<Vec<String>> = (0..capacity.height())
+        .map(|r| {
+            let na = |v: Option<f64>, digits: usize| if has_admin { optional(v, digits) } else { "–".to_owned() };
+            vec![
+                clinic_name(input, u32_at(capacity, "clinic", r)),
+                optional(f64_at(capacity, "referrals_per_week", r), 1),
+                optional(f64_at(capacity, "starts_per_week", r), 1),
+                i64_at(capacity, "backlog", r).to_string(),
+                optional(f64_at(capacity, "target_backlog", r), 0),
+                optional(f64_at(capacity, "extra_starts_per_week", r), 2),
+                optional(f64_at(capacity, "hours_per_client", r), 1),
+                optional(f64_at(capacity, "extra_fte", r), 2),
+                f64_at(capacity, "annual_cost", r).map_or_else(|| "–".to_owned(), money),
+                na(f64_at(capacity, "admin_reclaim_hours_per_week", r), 1),
+                na(f64_at(capacity, "admin_reclaim_fte", r), 2),
+                percent(f64_at(capacity, "reclaim_share_of_gap", r)),
+            ]
+        })
+        .collect();
+    page.table(
+        "Capacity gap",
+        &[
+            "Clinic",
+            "Referrals / week",
+            "First appts / week",
+            "Waiting now",
+            "Target waiting",
+            "Extra starts / week",
+            "Hours per client",
+            "Extra FTE",
+            "Annual cost",
+            "Admin reclaim h / week",
+            "Reclaim FTE",
+            "Share of gap",
+        ],
+        &rows,
+    );
+    page.raw(&format!(
+        "<p class=\"note\">Tables: {}.</p>",
+        escape(&TABLES.iter().map(|t| format!("data/{t}.csv")).collect::<Vec<_>>().join(", "))
+    ));
+    page.end_section();
+}
