@@ -143,12 +143,31 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         risk_moderate: tier_count("moderate"),
         risk_high: tier_count("high"),
         risk_sustained: burnout_section::headline(input).sustained,
-        backlog: None,
-        km_median_days: None,
-        km_p90_days: None,
-        followup_over_standard_share: None,
-        extra_fte: None,
+        backlog: network_access(input, |a| &a.capacity, "backlog", None),
+        km_median_days: network_access(input, |a| &a.waits, "km_median_days", Some("all")),
+        km_p90_days: network_access(input, |a| &a.waits, "km_p90_days", Some("all")),
+        followup_over_standard_share: network_access(input, |a| &a.followup, "followup_over_standard_share", None)
+            .map(|v| (v * 10_000.0).round() / 10_000.0),
+        extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
     }
+}
+
+/// A figure of an access table's network row (`clinic` = ALL, and `urgency` = `all` where given).
+fn network_access(
+    input: &ReportInput,
+    table: fn(&Access) -> &DataFrame,
+    column: &str,
+    urgency: Option<&str>,
+) -> Option<f64> {
+    let frame = table(input.access?);
+    (0..frame.height())
+        .find(|&r| {
+            u32_at(frame, "clinic", r) == ALL_CLINICS
+                && urgency.is_none_or(|u| {
+                    frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
+                })
+        })
+        .and_then(|r| f64_at(frame, column, r))
 }
 
 fn network_weeks(clinic_weeks: &DataFrame) -> Vec<charts::WeekHours> {
