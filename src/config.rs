@@ -154,6 +154,10 @@ pub struct Config {
     pub annual_cost_per_fte: Option<f64>,
     /// Share of a file's rows that may be rejected before the run fails (SPEC §1).
     pub max_reject_share: f64,
+    /// Advocacy audience: counts of people from 1 to min_cell − 1 are shown as "<min_cell" (SPEC §4).
+    pub min_cell: u32,
+    /// Advocacy audience: clinics with fewer clinicians are folded into "other clinics" (SPEC §4).
+    pub min_clinicians: u32,
     pub standard_days: Standards,
     pub tiers: Tiers,
     pub components: Components,
@@ -171,6 +175,8 @@ impl Default for Config {
             followup_business_days: 10,
             annual_cost_per_fte: None,
             max_reject_share: 0.05,
+            min_cell: 11,
+            min_clinicians: 5,
             standard_days: Standards::default(),
             tiers: Tiers::default(),
             components: Components::default(),
@@ -211,6 +217,9 @@ impl Config {
             if ramp.weight.is_nan() || ramp.weight < 0.0 {
                 return Err(format!("components.{name}: weight must be 0 or more"));
             }
+        }
+        if self.min_cell < 1 {
+            return Err("min_cell must be at least 1".into());
         }
         if self.tiers.moderate > self.tiers.high {
             return Err("tiers.moderate must not exceed tiers.high".into());
@@ -290,6 +299,18 @@ impl Config {
             "Share of a file's rows that may be rejected before the run fails and publishes nothing (SPEC 1).",
             "max_reject_share",
             format!("{:?}", self.max_reject_share),
+        );
+        line(
+            &mut out,
+            "Advocacy reports show counts of people from 1 to min_cell - 1 as \"<min_cell\" and withhold rates resting on fewer people (SPEC 4; 11 follows common public-health small-cell rules).",
+            "min_cell",
+            self.min_cell.to_string(),
+        );
+        line(
+            &mut out,
+            "Advocacy reports fold clinics with fewer clinicians than this into \"other clinics\" (SPEC 4).",
+            "min_clinicians",
+            self.min_clinicians.to_string(),
         );
         out.push_str("# Days within which a referral should be seen, by urgency (SPEC 3).\n[standard_days]\n");
         out.push_str(&format!(

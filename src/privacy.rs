@@ -12,3 +12,58 @@ pub enum Audience {
     /// The clinic's own management: per-clinician rows under the export's pseudonymous ids.
     Internal,
 }
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ingest::Dataset;
+
+/// The name published for clinics folded together because each has too few clinicians.
+pub const OTHER_CLINICS: &str = "other clinics";
+
+/// Folds every clinic with fewer than `min_clinicians` distinct clinicians (in sessions, admin time
+/// or the roster) into one clinic named "other clinics", in every input table, so that every
+/// indicator is computed for the folded group. Returns the folded clinics' ids.
+pub fn fold_small_clinics(data: &mut Dataset, min_clinicians: u32) -> Vec<String> {
+    let mut clinicians: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    let mut note = |clinic: &[u32], clinician: &[u32]| {
+        for (&c, &k) in clinic.iter().zip(clinician) {
+            clinicians.entry(c).or_default().insert(k);
+        }
+    };
+    note(&data.sessions.clinic, &data.sessions.clinician);
+    if let Some(admin) = &data.admin {
+        note(&admin.clinic, &admin.clinician);
+    }
+    if let Some(roster) = &data.roster {
+        note(&roster.clinic, &roster.clinician);
+    }
+    let small: BTreeSet<u32> = (0..data.ids.clinics.len() as u32)
+        .filter(|c| clinicians.get(c).map_or(0, BTreeSet::len) < min_clinicians as usize)
+        .collect();
+    if small.is_empty() {
+        return Vec::new();
+    }
+    let folded_names = small.iter().map(|&c| data.ids.clinics.name(c).to_owned()).collect();
+    let other = data.ids.clinics.code(OTHER_CLINICS);
+    let fold = |codes: &mut Vec<u32>| {
+        for code in codes.iter_mut() {
+            if small.contains(code) {
+                *code = other;
+            }
+        }
+    };
+    fold(&mut data.sessions.clinic);
+    if let Some(admin) = data.admin.as_mut() {
+        fold(&mut admin.clinic);
+    }
+    if let Some(waitlist) = data.waitlist.as_mut() {
+        fold(&mut waitlist.clinic);
+    }
+    if let Some(roster) = data.roster.as_mut() {
+        fold(&mut roster.clinic);
+    }
+    if let Some(wellbeing) = data.wellbeing.as_mut() {
+        fold(&mut wellbeing.clinic);
+    }
+    folded_names
+}

@@ -149,7 +149,18 @@ fn a_config_override_changes_a_tier() {
     let rows = risk_rows(&dir);
     assert_eq!(row(&rows, &[("clinician_id", "T1")])["tier"], "high", "51.5 ≥ 50");
     dir.write("lenient.toml", "[components.doc_late_share]\ngreen = 0.1\nred = 0.3\nweight = 0\n[tiers]\nhigh = 70\n");
-    assert_ok(&dir.caseload(&["run", "in", "--as-of", AS_OF, "--config", "lenient.toml", "--out", "lenient"]));
+    assert_ok(&dir.caseload(&[
+        "run",
+        "in",
+        "--as-of",
+        AS_OF,
+        "--config",
+        "lenient.toml",
+        "--out",
+        "lenient",
+        "--audience",
+        "internal",
+    ]));
     let rows = read_csv(&dir.root.join("lenient").join(AS_OF).join("data/burnout_risk.csv"));
     let t2 = row(&rows, &[("clinician_id", "T2")]);
     // Weight 0 drops doc_late_share from T2's mean: 5 strains of 1 over weights summing to 8.
@@ -202,7 +213,18 @@ fn tier_bounds_are_inclusive_from_below() {
     dir.write("above.toml", &format!("{weights}[tiers]\nmoderate = 62.6\nhigh = 80\n"));
     for (config, tier) in [("at-high.toml", "high"), ("at-moderate.toml", "moderate"), ("above.toml", "low")] {
         let out = format!("out-{config}");
-        assert_ok(&dir.caseload(&["run", "in", "--as-of", AS_OF, "--config", config, "--out", &out]));
+        assert_ok(&dir.caseload(&[
+            "run",
+            "in",
+            "--as-of",
+            AS_OF,
+            "--config",
+            config,
+            "--out",
+            &out,
+            "--audience",
+            "internal",
+        ]));
         let rows = read_csv(&dir.root.join(&out).join(AS_OF).join("data/burnout_risk.csv"));
         assert_eq!(row(&rows, &[("clinician_id", "T2")])["tier"], tier, "{config}");
     }

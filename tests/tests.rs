@@ -7,5 +7,6 @@ mod access;
 mod burnout;
 mod errors;
 mod operation;
+mod privacy;
 mod sample;
 mod workload;

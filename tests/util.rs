@@ -43,9 +43,10 @@ impl Dir {
         Command::new(env!("CARGO_BIN_EXE_caseload")).args(args).current_dir(&self.root).output().unwrap()
     }
 
-    /// `caseload run in --out out` plus extra arguments.
+    /// `caseload run in --out out --audience internal` (per-clinician tables, no folding) plus
+    /// extra arguments.
     pub fn run(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["run", "in", "--out", "out"];
+        let mut args = vec!["run", "in", "--out", "out", "--audience", "internal"];
         args.extend_from_slice(extra);
         self.caseload(&args)
     }

@@ -158,8 +158,8 @@ fn outputs_are_deterministic() {
         "2026-03-29",
     ]);
     assert_ok(&gen);
-    assert_ok(&dir.caseload(&["run", "in", "--out", "a", "--as-of", "2026-03-29"]));
-    assert_ok(&dir.caseload(&["run", "in", "--out", "b", "--as-of", "2026-03-29"]));
+    assert_ok(&dir.caseload(&["run", "in", "--out", "a", "--as-of", "2026-03-29", "--audience", "internal"]));
+    assert_ok(&dir.caseload(&["run", "in", "--out", "b", "--as-of", "2026-03-29", "--audience", "internal"]));
     for file in ["data/clinician_weeks.csv", "data/clinic_weeks.csv", "summary.json", "index.html"] {
         let a = std::fs::read(dir.root.join("a/2026-03-29").join(file)).unwrap();
         let b = std::fs::read(dir.root.join("b/2026-03-29").join(file)).unwrap();

@@ -140,6 +140,10 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             file.rejects.len()
         ));
     }
+    let folded = match options.audience {
+        Audience::Advocacy => crate::privacy::fold_small_clinics(&mut data, config.min_clinicians),
+        Audience::Internal => Vec::new(),
+    };
     stages.lap("ingest");
     checkpoint("after-ingest")?;
 
@@ -152,6 +156,14 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let mut warnings = Vec::new();
     if data.roster.is_none() {
         warnings.push(format!("no {CLINICIANS}: every clinician seen in the data counts as 1.0 FTE."));
+    }
+    if !folded.is_empty() {
+        warnings.push(format!(
+            "{} clinic(s) with fewer than {} clinicians are reported together as \"{}\" to protect the people in them.",
+            folded.len(),
+            config.min_clinicians,
+            crate::privacy::OTHER_CLINICS
+        ));
     }
     for warning in &warnings {
         log::warn(warning);

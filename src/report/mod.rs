@@ -217,17 +217,22 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     for sub in ["data", "charts"] {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
     }
-    for (name, frame) in [
-        ("clinician_weeks", &input.workload.clinician_weeks),
-        ("clinic_weeks", &input.workload.clinic_weeks),
-        ("burnout_risk", &input.workload.burnout.risk),
-        ("risk_weeks", &input.workload.burnout.history),
-    ] {
+    // Per-clinician tables are for the clinic's own management only (SPEC §4 audiences).
+    let internal = input.audience == Audience::Internal;
+    let mut tables = vec![("clinic_weeks", &input.workload.clinic_weeks)];
+    if internal {
+        tables.extend([
+            ("clinician_weeks", &input.workload.clinician_weeks),
+            ("burnout_risk", &input.workload.burnout.risk),
+            ("risk_weeks", &input.workload.burnout.history),
+        ]);
+    }
+    for (name, frame) in tables {
         let published = tables::publishable(frame, ids)?;
         tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
-    write_rejects(dir, &input.data.files)?;
+    write_rejects(dir, &input.data.files, internal)?;
 
     let totals = workload::window_totals(&input.workload.clinician_weeks)?;
     let summary = summary(input, &totals);
@@ -254,7 +259,8 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     Ok((summary, history))
 }
 
-fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
+/// rejects/<file>.csv; the offending value (which may be an id) only for the internal audience.
+fn write_rejects(dir: &Path, files: &[FileReport], with_values: bool) -> Result<()> {
     for report in files.iter().filter(|r| !r.rejects.is_empty()) {
         let folder = dir.join("rejects");
         std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
@@ -262,16 +268,17 @@ fn write_rejects(dir: &Path, files: &[FileReport]) -> Result<()> {
         let mut writer =
             csv::Writer::from_path(&path).map_err(|e| Error::output(&path, std::io::Error::other(e.to_string())))?;
         let fail = |e: csv::Error| Error::output(&path, std::io::Error::other(e.to_string()));
-        writer.write_record(["line", "column", "reason", "value"]).map_err(fail)?;
+        let header: &[&str] =
+            if with_values { &["line", "column", "reason", "value"] } else { &["line", "column", "reason"] };
+        writer.write_record(header).map_err(fail)?;
         for reject in &report.rejects {
-            writer
-                .write_record([
-                    reject.line.to_string().as_str(),
-                    &reject.column,
-                    &reject.reason,
-                    &tables::neutralise(&reject.value),
-                ])
-                .map_err(fail)?;
+            let line = reject.line.to_string();
+            let value = tables::neutralise(&reject.value);
+            let mut record = vec![line.as_str(), reject.column.as_str(), reject.reason.as_str()];
+            if with_values {
+                record.push(&value);
+            }
+            writer.write_record(&record).map_err(fail)?;
         }
         writer.flush().map_err(|e| Error::output(&path, e))?;
     }
