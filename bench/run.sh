@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Network-scale benchmark: generates exports at 0.1×, 0.3× and 1× of 2,000 clinicians × 104 weeks
+# (≈ 4.5 million sessions at 1×), then times (a) the parse floor — polars reading the CSVs with their
+# schema and nothing else — and (b) the full `caseload run`, and prints wall time, CPU time and peak RSS
+# of each, the ratio b/a and the run's stage timings from manifest.json.
+#
+#   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1
+#
+# Needs: a release build (cargo build --release), GNU time (/usr/bin/time), python3 with polars
+# (pip install polars) for the parse floor.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release --quiet
+bin="$target/release/caseload"
+work="${BENCH_DIR:-/tmp/caseload-bench}"
+mkdir -p "$work"
+scales=("$@")
+[ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1)
+
+measure() { # label, command…  → prints wall, cpu, rss
+  local log="$work/time.log"
+  /usr/bin/time -f '%e %U %S %M' -o "$log" "${@:2}" >/dev/null 2>"$work/stderr.log" || { cat "$work/stderr.log"; exit 1; }
+  read -r wall user sys rss <"$log"
+  printf '%s %s %s %s\n' "$wall" "$(echo "$user + $sys" | awk '{print $1 + $3}')" "$rss" "$1"
+}
+
+printf '%-6s %10s %10s %11s | %9s %9s %9s | %9s %9s %9s | %6s\n' scale sessions admin referrals \
+  floor_s floor_cpu floor_MB run_s run_cpu run_MB 'b/a'
+for scale in "${scales[@]}"; do
+  clinicians=$(awk -v s="$scale" 'BEGIN { printf "%d", 2000 * s }')
+  clinics=$(awk -v c="$clinicians" 'BEGIN { n = int(c / 40); print (n < 1 ? 1 : n) }')
+  data="$work/data-$scale"
+  if [ ! -f "$data/sessions.csv" ]; then
+    "$bin" -q generate --out "$data" --clinics "$clinics" --clinicians "$clinicians" --weeks 104 --seed 1 \
+      --as-of 2026-11-15
+  fi
+  sessions=$(($(wc -l <"$data/sessions.csv") - 1))
+  admin=$(($(wc -l <"$data/admin_time.csv") - 1))
+  referrals=$(($(wc -l <"$data/waitlist.csv") - 1))
+  read -r fw fc fr _ < <(measure floor python3 bench/parse_floor.py "$data")
+  rm -rf "$work/out-$scale"
+  read -r rw rc rr _ < <(measure run "$bin" -q run "$data" --out "$work/out-$scale")
+  printf '%-6s %10d %10d %11d | %9.2f %9.2f %9.0f | %9.2f %9.2f %9.0f | %6.2f\n' "$scale" "$sessions" "$admin" \
+    "$referrals" "$fw" "$fc" "$((fr / 1024))" "$rw" "$rc" "$((rr / 1024))" "$(awk -v a="$fw" -v b="$rw" 'BEGIN { print b / a }')"
+  python3 - "$work/out-$scale/latest/manifest.json" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in manifest["stage_seconds"])
+size = sum(i["bytes"] for i in manifest["inputs"]) / 2**20
+print(f"       stages: {stages}; input CSVs {size:.0f} MB")
+PY
+done
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -m)"
