@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use polars::prelude::*;
 
 use super::survival::{kaplan_meier, median, quantile};
-use super::{workload, Window, ALL_CLINICS};
+use super::{Window, ALL_CLINICS};
 use crate::config::Config;
 use crate::dates::{self, Day};
 use crate::ingest::values::{Status, Urgency};
@@ -406,25 +406,23 @@ fn sums_by_clinic(frame: LazyFrame, value: Expr) -> PolarsResult<BTreeMap<u32, f
 
 fn capacity_frame(
     data: &Dataset,
+    detail: &DataFrame,
     referrals: &[Referral],
     groups: &[u32],
     window: &Window,
     config: &Config,
 ) -> PolarsResult<DataFrame> {
     let capacity_window = Window::new(window.as_of, config.capacity_window_weeks);
-    let year = Window::new(window.as_of, YEAR_WEEKS.max(config.capacity_window_weeks));
     let year_start = window.last_week - 7 * (YEAR_WEEKS as Day - 1);
-    // A second pass of the workload indicators over the longer window (direct hours over 52 weeks,
-    // per-clinician-week admin and direct hours over the capacity window); to be merged with the
-    // report window's pass once both live in one plan.
-    let clinician_weeks = workload::compute(data, &year, config)?.clinician_weeks.lazy();
-    let direct =
-        sums_by_clinic(clinician_weeks.clone().filter(col("week").gt_eq(lit(year_start))), col("direct_hours"))?;
+    // The workload pass keeps a year of clinician-week detail (hours in whole seconds).
+    let clinician_weeks = detail.clone().lazy();
+    let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
+    let direct = sums_by_clinic(clinician_weeks.clone().filter(col("week").gt_eq(lit(year_start))), hours("direct_s"))?;
     let ratio_target = config.components.admin_ratio.green;
     let reclaim = match data.admin {
         Some(_) => Some(sums_by_clinic(
             clinician_weeks.filter(col("week").gt_eq(lit(capacity_window.first_week))),
-            (col("admin_hours") - lit(ratio_target) * col("direct_hours")).clip_min(lit(0.0)),
+            (hours("admin_s") - lit(ratio_target) * hours("direct_s")).clip_min(lit(0.0)),
         )?),
         None => None,
     };
@@ -534,14 +532,16 @@ fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> V
 
 /// The access tables; `None` without waitlist.csv (follow-up needs only sessions, but is reported
 /// with the rest of access).
-pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Option<Access>> {
+/// `detail` is the workload pass's clinician-week detail (`Workload::detail`), which covers the
+/// last 52 complete weeks and the capacity window.
+pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Config) -> PolarsResult<Option<Access>> {
     let Some(waitlist) = &data.waitlist else { return Ok(None) };
     let referrals = referrals(waitlist, window.as_of);
     let groups = groups(&referrals);
     let waitlist_weeks = waitlist_weeks_frame(&referrals, &groups, window)?;
     let (waits, curves) = waits_frame(&referrals, &groups, window.as_of, config)?;
     let (followup, gap_business_days) = followup(data, window, config)?;
-    let capacity = capacity_frame(data, &referrals, &groups, window, config)?;
+    let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
     Ok(Some(Access {
         waitlist_weeks,

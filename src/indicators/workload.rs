@@ -11,6 +11,9 @@ use crate::config::Config;
 use crate::ingest::values::Category;
 use crate::ingest::Dataset;
 
+/// Weeks of clinician-week detail kept for the capacity gap's hours per client (SPEC appendix).
+pub const DETAIL_YEAR_WEEKS: u32 = 52;
+
 /// Active caseload looks back over 90 calendar days ending on the week's Sunday (appendix).
 const CASELOAD_DAYS: i32 = 90;
 
@@ -176,8 +179,11 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         Some(admin) => Some(frames::admin(admin)?.lazy().filter(col("date").lt_eq(lit(window.as_of)))),
         None => None,
     };
-    // The first weeks of the report window are scored on risk windows that start before it.
-    let detail_window = Window { first_week: window.first_week - 7 * (config.risk_window_weeks as i32 - 1), ..*window };
+    // The first weeks of the report window are scored on risk windows that start before it, and the
+    // capacity gap needs a year of direct hours: one pass covers the longest of these.
+    let risk_start = window.first_week - 7 * (config.risk_window_weeks as i32 - 1);
+    let year_start = window.last_week - 7 * (DETAIL_YEAR_WEEKS.max(config.capacity_window_weeks) as i32 - 1);
+    let detail_window = Window { first_week: risk_start.min(year_start), ..*window };
     let by_sessions = session_weeks(sessions.clone(), &detail_window, config, data.sessions.has_note_signed)?;
     let mut worked = by_sessions;
     let admin_columns = admin.is_some();

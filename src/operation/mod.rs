@@ -169,7 +169,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         log::warn(warning);
     }
     let workload = workload::compute(&data, &window, config)?;
-    let access = access::compute(&data, &window, config)?;
+    let access = access::compute(&data, &workload.detail, &window, config)?;
     stages.lap("indicators");
 
     let name = dates::format_day(as_of);
