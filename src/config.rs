@@ -2,9 +2,11 @@
 //! Loaded from TOML; unknown keys are rejected so that a typo never silently falls back to a default.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::ingest::mapping::{self, Mapping};
 
 /// A linear ramp from a green value (strain 0) to a red value (strain 1), clipped, and the
 /// component's weight in the burnout-risk score. A red value below green means lower is worse.
@@ -157,6 +159,9 @@ pub struct Config {
     pub standard_days: Standards,
     pub tiers: Tiers,
     pub components: Components,
+    /// `[mapping.<table>]`: how a practice system's export maps onto a canonical file (SPEC §1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mapping: BTreeMap<String, Mapping>,
 }
 
 impl Default for Config {
@@ -174,6 +179,7 @@ impl Default for Config {
             standard_days: Standards::default(),
             tiers: Tiers::default(),
             components: Components::default(),
+            mapping: BTreeMap::new(),
         }
     }
 }
@@ -217,6 +223,9 @@ impl Config {
         }
         if self.tiers.sustained_weeks > self.tiers.sustained_of {
             return Err("tiers.sustained_weeks must not exceed tiers.sustained_of".into());
+        }
+        for (table, section) in &self.mapping {
+            mapping::check(table, section)?;
         }
         Ok(())
     }
