@@ -184,6 +184,26 @@ impl Default for Config {
     }
 }
 
+/// The commented `[mapping]` example that `init-config` appends (see the README for more).
+const MAPPING_EXAMPLE: &str = "\
+# Mapping another system's export onto a canonical file (SPEC 1): one [mapping.<table>] section per
+# file, where <table> is sessions, waitlist, admin_time, clinicians or wellbeing. Every key is optional.
+# [mapping.sessions]
+# source = \"appointments.csv\"            # file to read instead of sessions.csv
+# columns = { session_id = \"appt_id\", clinician_id = \"provider\", client_id = \"patient\", status = \"outcome\", duration_min = \"length\" }
+# join = { start = [\"appt_date\", \"appt_time\"] }   # a date column and a time column (14:30 or 02:30 PM)
+# date_formats = [\"%m/%d/%Y\"]            # chrono formats for dates; datetime_formats for single-column datetimes
+# datetime_formats = [\"%m/%d/%Y %H:%M\"]
+# utc_offset = \"+01:00\"                  # timestamps carrying an offset or Z are converted to this fixed offset
+# duration_unit = \"seconds\"              # minutes (default), seconds or hours
+# constants = { clinic_id = \"MAIN\", session_type = \"therapy\" }
+# ignore = [\"patient_name\"]             # columns left unread, also exempt from the privacy guard
+# max_reject_share = 0.05                 # this file's own limit
+# [mapping.sessions.values.status]         # export value = canonical value
+# \"DNA\" = \"no_show\"
+# \"Seen\" = \"attended\"
+";
+
 impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)
@@ -329,6 +349,7 @@ impl Config {
                 ramp.green, ramp.red, ramp.weight
             ));
         }
+        out.push_str(MAPPING_EXAMPLE);
         out
     }
 

@@ -6,6 +6,7 @@
 
 pub mod mapping;
 pub mod privacy;
+pub mod quality;
 pub mod reader;
 pub mod values;
 
@@ -491,6 +492,14 @@ pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> 
     }
 
     Ok(())
+}
+
+/// `caseload validate`: reads the folder once and returns its data-quality summary, and the
+/// reject-share failure, if any, after it (file-level errors come back as `Err`).
+pub fn validate(dir: &Path, config: &Config) -> Result<(Vec<quality::FileQuality>, Result<()>)> {
+    let data = load_unchecked(dir, config)?;
+    let summary = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
+    Ok((summary, check_reject_shares(&data.files, config)))
 }
 
 /// Reads the input folder without judging reject shares (`validate` reports them first).

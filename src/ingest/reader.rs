@@ -20,7 +20,7 @@ pub struct ColumnSpec {
 }
 
 /// Why one row could not be used.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reject {
     pub line: u64,
     pub column: String,
