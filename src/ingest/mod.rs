@@ -310,7 +310,8 @@ fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions
     })?
     .ok_or_else(|| Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() })?;
     if !report.columns.contains(&"duration_min") && !report.columns.contains(&"end") {
-        return Err(Error::MissingOneOf { file: SESSIONS.into(), line: 1, columns: "`duration_min` or `end`".into() });
+        let file = config.mapping.get("sessions").and_then(|m| m.source.clone()).unwrap_or_else(|| SESSIONS.into());
+        return Err(Error::MissingOneOf { file, line: 1, columns: "`duration_min` or `end`".into() });
     }
     sessions.has_note_signed = report.columns.contains(&"note_signed_at");
     sessions.has_high_acuity = report.columns.contains(&"high_acuity");
