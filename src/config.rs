@@ -2,9 +2,11 @@
 //! Loaded from TOML; unknown keys are rejected so that a typo never silently falls back to a default.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::ingest::mapping::{self, Mapping};
 
 /// A linear ramp from a green value (strain 0) to a red value (strain 1), clipped, and the
 /// component's weight in the burnout-risk score. A red value below green means lower is worse.
@@ -161,6 +163,9 @@ pub struct Config {
     pub standard_days: Standards,
     pub tiers: Tiers,
     pub components: Components,
+    /// `[mapping.<table>]`: how a practice system's export maps onto a canonical file (SPEC §1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mapping: BTreeMap<String, Mapping>,
 }
 
 impl Default for Config {
@@ -180,9 +185,30 @@ impl Default for Config {
             standard_days: Standards::default(),
             tiers: Tiers::default(),
             components: Components::default(),
+            mapping: BTreeMap::new(),
         }
     }
 }
+
+/// The commented `[mapping]` example that `init-config` appends (see the README for more).
+const MAPPING_EXAMPLE: &str = "\
+# Mapping another system's export onto a canonical file (SPEC 1): one [mapping.<table>] section per
+# file, where <table> is sessions, waitlist, admin_time, clinicians or wellbeing. Every key is optional.
+# [mapping.sessions]
+# source = \"appointments.csv\"            # file to read instead of sessions.csv
+# columns = { session_id = \"appt_id\", clinician_id = \"provider\", client_id = \"patient\", status = \"outcome\", duration_min = \"length\" }
+# join = { start = [\"appt_date\", \"appt_time\"] }   # a date column and a time column (14:30 or 02:30 PM)
+# date_formats = [\"%m/%d/%Y\"]            # chrono formats for dates; datetime_formats for single-column datetimes
+# datetime_formats = [\"%m/%d/%Y %H:%M\"]
+# utc_offset = \"+01:00\"                  # timestamps carrying an offset or Z are converted to this fixed offset
+# duration_unit = \"seconds\"              # minutes (default), seconds or hours
+# constants = { clinic_id = \"MAIN\", session_type = \"therapy\" }
+# ignore = [\"patient_name\"]             # columns left unread, also exempt from the privacy guard
+# max_reject_share = 0.05                 # this file's own limit
+# [mapping.sessions.values.status]         # export value = canonical value
+# \"DNA\" = \"no_show\"
+# \"Seen\" = \"attended\"
+";
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config> {
@@ -226,6 +252,9 @@ impl Config {
         }
         if self.tiers.sustained_weeks > self.tiers.sustained_of {
             return Err("tiers.sustained_weeks must not exceed tiers.sustained_of".into());
+        }
+        for (table, section) in &self.mapping {
+            mapping::check(table, section)?;
         }
         Ok(())
     }
@@ -341,6 +370,7 @@ impl Config {
                 ramp.green, ramp.red, ramp.weight
             ));
         }
+        out.push_str(MAPPING_EXAMPLE);
         out
     }
 

@@ -34,6 +34,8 @@ pub enum Error {
          ({limit:.1} %); first reject at {first}; no report published"
     )]
     TooManyRejects { file: String, read: u64, rejected: u64, share: f64, limit: f64, first: String },
+    #[error("{file}:{line}: column `{column}` looks like a direct identifier ({what}); exports must be anonymized. Remove the column, or list it under `ignore` in the file's [mapping] section if it is not what it seems")]
+    Identifier { file: String, line: u64, column: String, what: String },
     #[error("{0}")]
     Data(String),
     #[error("config {}: {message}", path.display())]
@@ -56,6 +58,7 @@ impl Error {
             | Error::MissingOneOf { .. }
             | Error::NotCsv { .. }
             | Error::TooManyRejects { .. }
+            | Error::Identifier { .. }
             | Error::Data(_) => exit::DATA,
             Error::Config { .. } => exit::USAGE,
             Error::Output { .. } => exit::CANT_CREATE,

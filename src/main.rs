@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use caseload::error::exit;
 use caseload::privacy::Audience;
-use caseload::{dates, generate, log, operation, Config, Error};
+use caseload::{dates, generate, ingest, log, operation, Config, Error};
 
 /// Caseload, workload and access indicators for mental-health services, as an advocacy report.
 #[derive(Parser)]
@@ -48,6 +48,18 @@ enum Command {
         /// Who the report is for: `advocacy` (safe to publish) or `internal` (per-clinician detail).
         #[arg(long, value_enum, default_value_t = Audience::Advocacy)]
         audience: Audience,
+    },
+    /// Check an export folder: rows read and accepted, rejects by reason, dates, clinics and
+    /// clinicians, warnings. Writes nothing; exits non-zero on file-level errors or too many rejects.
+    Validate {
+        /// Folder holding sessions.csv (or the files named by the config's mappings).
+        input: PathBuf,
+        /// TOML file with thresholds and [mapping.<table>] sections.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// One JSON document on standard output instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Write the default configuration, with a comment on every value, to FILE or standard output.
     InitConfig {
@@ -100,6 +112,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} rows rejected in all; admin ratio {:?}; {} clinicians at high risk",
                 outcome.rejected_rows, outcome.summary.admin_ratio, outcome.summary.risk_high
             ));
+        }
+        Command::Validate { input, config, json } => {
+            let config = match &config {
+                Some(path) => Config::load(path)?,
+                None => Config::default(),
+            };
+            let (files, shares) = ingest::validate(&input, &config)
+                .with_context(|| format!("validation of {} failed", input.display()))?;
+            if json {
+                let text = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?;
+                println!("{text}");
+            } else {
+                print!("{}", ingest::quality::to_text(&files));
+            }
+            shares.with_context(|| format!("validation of {} failed", input.display()))?;
         }
         Command::InitConfig { file } => {
             let text = Config::default().commented_toml();

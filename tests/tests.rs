@@ -6,6 +6,7 @@ mod util;
 mod access;
 mod burnout;
 mod errors;
+mod ingest;
 mod operation;
 mod privacy;
 mod sample;

@@ -4,6 +4,9 @@
 //! to the file's rejects with line, column and reason. Ids are interned to dense integer codes whose
 //! order follows the ids' text, so later stages group and sort on integers.
 
+pub mod mapping;
+pub mod privacy;
+pub mod quality;
 pub mod reader;
 pub mod values;
 
@@ -15,7 +18,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates::{self, Day, Moment, MomentError};
 use crate::error::{Error, Result};
-use reader::{read_table, CellError, ColumnSpec, FileReport, Row};
+use reader::{read_table, CellError, ColumnSpec, FileReport, Row, Table};
 use values::{Category, SessionType, Status, Urgency};
 
 pub const SESSIONS: &str = "sessions.csv";
@@ -185,6 +188,11 @@ fn optional(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: false }
 }
 
+fn table<'a>(config: &'a Config, file: &'static str, columns: &'a [ColumnSpec], optional: bool) -> Table<'a> {
+    let mapping = mapping::table_of(file).and_then(|name| config.mapping.get(name));
+    Table { file, columns, optional, mapping }
+}
+
 fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
     let value = row.get(index)?;
     if value.is_empty() {
@@ -226,7 +234,7 @@ fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, Cell
     values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
 }
 
-fn load_sessions(dir: &Path, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
+fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
     const COLUMNS: [&str; 11] = [
         "session_id",
         "clinic_id",
@@ -253,14 +261,7 @@ fn load_sessions(dir: &Path, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
     let mut sessions = Sessions::default();
     let mut seen = SeenIds::default();
     let mut status_buffer = String::new();
-    if dir.join(SESSIONS).is_file()
-        && !header_has(dir, SESSIONS, "duration_min")
-        && !header_has(dir, SESSIONS, "end")
-        && std::fs::metadata(dir.join(SESSIONS)).is_ok_and(|m| m.len() > 0)
-    {
-        return Err(Error::MissingOneOf { file: SESSIONS.into(), line: 1, columns: "`duration_min` or `end`".into() });
-    }
-    let report = read_table(dir, SESSIONS, &specs, false, |row, _line| {
+    let report = read_table(dir, &table(config, SESSIONS, &specs, false), |row, _line| {
         let session_id = nonempty(row, 0, "session_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let clinician = nonempty(row, 2, "clinician_id")?;
@@ -308,23 +309,16 @@ fn load_sessions(dir: &Path, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
         Ok(())
     })?
     .ok_or_else(|| Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() })?;
+    if !report.columns.contains(&"duration_min") && !report.columns.contains(&"end") {
+        let file = config.mapping.get("sessions").and_then(|m| m.source.clone()).unwrap_or_else(|| SESSIONS.into());
+        return Err(Error::MissingOneOf { file, line: 1, columns: "`duration_min` or `end`".into() });
+    }
+    sessions.has_note_signed = report.columns.contains(&"note_signed_at");
+    sessions.has_high_acuity = report.columns.contains(&"high_acuity");
     Ok((sessions, report))
 }
 
-fn header_has(dir: &Path, file: &str, column: &str) -> bool {
-    let Ok(text) = std::fs::File::open(dir.join(file)).and_then(|f| {
-        use std::io::BufRead;
-        let mut line = String::new();
-        std::io::BufReader::new(f).read_line(&mut line).map(|_| line)
-    }) else {
-        return false;
-    };
-    text.trim_start_matches('\u{feff}')
-        .split([',', ';', '\t'])
-        .any(|h| h.trim().trim_matches('"').eq_ignore_ascii_case(column))
-}
-
-fn load_admin(dir: &Path, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
+fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
     let specs = [
         required("clinic_id"),
         required("clinician_id"),
@@ -334,7 +328,7 @@ fn load_admin(dir: &Path, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport
         optional("after_hours"),
     ];
     let mut admin = AdminTime::default();
-    let report = read_table(dir, ADMIN_TIME, &specs, true, |row, _| {
+    let report = read_table(dir, &table(config, ADMIN_TIME, &specs, true), |row, _| {
         let clinic = nonempty(row, 0, "clinic_id")?;
         let clinician = nonempty(row, 1, "clinician_id")?;
         let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
@@ -358,7 +352,7 @@ fn load_admin(dir: &Path, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport
     Ok(report.map(|r| (admin, r)))
 }
 
-fn load_waitlist(dir: &Path, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
+fn load_waitlist(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
     let specs = [
         required("referral_id"),
         required("clinic_id"),
@@ -371,7 +365,7 @@ fn load_waitlist(dir: &Path, ids: &mut Ids) -> Result<Option<(Waitlist, FileRepo
     ];
     let mut waitlist = Waitlist::default();
     let mut seen = SeenIds::default();
-    let report = read_table(dir, WAITLIST, &specs, true, |row, _| {
+    let report = read_table(dir, &table(config, WAITLIST, &specs, true), |row, _| {
         let referral_id = nonempty(row, 0, "referral_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let client = nonempty(row, 2, "client_id")?;
@@ -402,7 +396,7 @@ fn load_waitlist(dir: &Path, ids: &mut Ids) -> Result<Option<(Waitlist, FileRepo
     Ok(report.map(|r| (waitlist, r)))
 }
 
-fn load_roster(dir: &Path, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
+fn load_roster(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
     let specs = [
         required("clinician_id"),
         required("clinic_id"),
@@ -413,7 +407,7 @@ fn load_roster(dir: &Path, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>
     ];
     let mut roster = Roster::default();
     let mut seen = HashSet::new();
-    let report = read_table(dir, CLINICIANS, &specs, true, |row, _| {
+    let report = read_table(dir, &table(config, CLINICIANS, &specs, true), |row, _| {
         let clinician = nonempty(row, 0, "clinician_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let fte_text = nonempty(row, 2, "fte")?;
@@ -436,10 +430,10 @@ fn load_roster(dir: &Path, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>
     Ok(report.map(|r| (roster, r)))
 }
 
-fn load_wellbeing(dir: &Path, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
+fn load_wellbeing(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
     let specs = [required("clinician_id"), required("clinic_id"), required("date"), required("mini_z")];
     let mut wellbeing = Wellbeing::default();
-    let report = read_table(dir, WELLBEING, &specs, true, |row, _| {
+    let report = read_table(dir, &table(config, WELLBEING, &specs, true), |row, _| {
         let clinician = nonempty(row, 0, "clinician_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
@@ -459,22 +453,70 @@ fn load_wellbeing(dir: &Path, ids: &mut Ids) -> Result<Option<(Wellbeing, FileRe
 }
 
 /// Reads the input folder. File-level problems are errors; row-level problems are rejects, and a
-/// file whose reject share exceeds `max_reject_share` fails the whole load.
+/// file whose reject share exceeds its `max_reject_share` fails the whole load.
 pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
+    let data = load_unchecked(dir, config)?;
+    check_reject_shares(&data.files, config)?;
+    Ok(data)
+}
+
+/// The share of a file's rows that may be rejected: its mapping's, else the global one.
+pub fn max_reject_share(config: &Config, file: &str) -> f64 {
+    mapping::table_of(file)
+        .and_then(|name| config.mapping.get(name))
+        .and_then(|m| m.max_reject_share)
+        .unwrap_or(config.max_reject_share)
+}
+
+/// Fails on the first file whose rejected share exceeds its limit.
+pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> {
+    for report in files {
+        let rejected = report.rejects.len() as u64;
+        if report.rows_read > 0 {
+            let share = rejected as f64 / report.rows_read as f64;
+            let limit = max_reject_share(config, &report.file);
+            if share > limit {
+                return Err(Error::TooManyRejects {
+                    file: report.file.clone(),
+                    read: report.rows_read,
+                    rejected,
+                    share: share * 100.0,
+                    limit: limit * 100.0,
+                    first: report
+                        .rejects
+                        .first()
+                        .map(|r| format!("line {}, column `{}`: {} ({:?})", r.line, r.column, r.reason, r.value))
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    Ok(())
+}
+
+/// `caseload validate`: reads the folder once and returns its data-quality summary, and the
+/// reject-share failure, if any, after it (file-level errors come back as `Err`).
+pub fn validate(dir: &Path, config: &Config) -> Result<(Vec<quality::FileQuality>, Result<()>)> {
+    let data = load_unchecked(dir, config)?;
+    let summary = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
+    Ok((summary, check_reject_shares(&data.files, config)))
+}
+
+/// Reads the input folder without judging reject shares (`validate` reports them first).
+pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
     }
     let mut ids = Ids::default();
-    let (mut sessions, sessions_report) = load_sessions(dir, &mut ids)?;
-    sessions.has_note_signed = header_has(dir, SESSIONS, "note_signed_at");
-    sessions.has_high_acuity = header_has(dir, SESSIONS, "high_acuity");
+    let (mut sessions, sessions_report) = load_sessions(dir, config, &mut ids)?;
     if sessions_report.rows_read == 0 {
         return Err(Error::NoRows { file: SESSIONS.into() });
     }
-    let waitlist = load_waitlist(dir, &mut ids)?;
-    let admin = load_admin(dir, &mut ids)?;
-    let roster = load_roster(dir, &mut ids)?;
-    let wellbeing = load_wellbeing(dir, &mut ids)?;
+    let waitlist = load_waitlist(dir, config, &mut ids)?;
+    let admin = load_admin(dir, config, &mut ids)?;
+    let roster = load_roster(dir, config, &mut ids)?;
+    let wellbeing = load_wellbeing(dir, config, &mut ids)?;
 
     let mut files = vec![sessions_report];
     let waitlist = waitlist.map(|(w, r)| {
@@ -494,27 +536,6 @@ pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
         files.push(r);
         w
     });
-
-    for report in &files {
-        let rejected = report.rejects.len() as u64;
-        if report.rows_read > 0 {
-            let share = rejected as f64 / report.rows_read as f64;
-            if share > config.max_reject_share {
-                return Err(Error::TooManyRejects {
-                    file: report.file.clone(),
-                    read: report.rows_read,
-                    rejected,
-                    share: share * 100.0,
-                    limit: config.max_reject_share * 100.0,
-                    first: report
-                        .rejects
-                        .first()
-                        .map(|r| format!("line {}, column `{}`: {} ({:?})", r.line, r.column, r.reason, r.value))
-                        .unwrap_or_default(),
-                });
-            }
-        }
-    }
 
     let clinics = ids.clinics.sort();
     let clinicians = ids.clinicians.sort();
@@ -538,10 +559,62 @@ pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
         apply(&clinics, &mut w.clinic);
         apply(&clinicians, &mut w.clinician);
     }
-    Ok(Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files })
+    let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files };
+    data.describe_files();
+    Ok(data)
+}
+
+/// First day, last day and distinct clinics and clinicians of one file's accepted rows.
+fn describe(report: &mut FileReport, days: impl Iterator<Item = Day>, clinics: &[u32], clinicians: &[u32], ids: &Ids) {
+    let (mut first, mut last) = (None::<Day>, None::<Day>);
+    for day in days {
+        first = Some(first.map_or(day, |f| f.min(day)));
+        last = Some(last.map_or(day, |l| l.max(day)));
+    }
+    let distinct = |codes: &[u32], total: usize| {
+        let mut seen = vec![false; total];
+        codes.iter().filter(|&&c| !std::mem::replace(&mut seen[c as usize], true)).count() as u64
+    };
+    report.first_day = first;
+    report.last_day = last;
+    report.clinics = distinct(clinics, ids.clinics.len());
+    report.clinicians = distinct(clinicians, ids.clinicians.len());
 }
 
 impl Dataset {
+    fn describe_files(&mut self) {
+        let ids = &self.ids;
+        for report in &mut self.files {
+            match report.file.as_str() {
+                SESSIONS => {
+                    let s = &self.sessions;
+                    describe(report, s.start.iter().map(|&m| dates::day_of(m)), &s.clinic, &s.clinician, ids)
+                }
+                ADMIN_TIME => {
+                    if let Some(a) = &self.admin {
+                        describe(report, a.date.iter().copied(), &a.clinic, &a.clinician, ids)
+                    }
+                }
+                WAITLIST => {
+                    if let Some(w) = &self.waitlist {
+                        describe(report, w.referred_on.iter().copied(), &w.clinic, &[], ids)
+                    }
+                }
+                CLINICIANS => {
+                    if let Some(r) = &self.roster {
+                        describe(report, std::iter::empty(), &r.clinic, &r.clinician, ids)
+                    }
+                }
+                WELLBEING => {
+                    if let Some(w) = &self.wellbeing {
+                        describe(report, w.date.iter().copied(), &w.clinic, &w.clinician, ids)
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// SPEC §2: the latest date of anything that has happened in the inputs.
     pub fn latest_event_day(&self) -> Option<Day> {
         let sessions = self

@@ -446,10 +446,31 @@ fn data_quality(page: &mut Page, files: &[FileReport]) {
                 f.rows_accepted.to_string(),
                 f.rejects.len().to_string(),
                 f.after_as_of.to_string(),
+                crate::ingest::quality::date_range(f),
+                f.clinics.to_string(),
+                f.clinicians.to_string(),
             ]
         })
         .collect();
-    page.table("", &["File", "Rows read", "Accepted", "Rejected", "After as-of (not counted yet)"], &rows);
+    page.table(
+        "",
+        &[
+            "File",
+            "Rows read",
+            "Accepted",
+            "Rejected",
+            "After as-of (not counted yet)",
+            "Dates",
+            "Clinics",
+            "Clinicians",
+        ],
+        &rows,
+    );
+    let notes: Vec<Vec<String>> =
+        files.iter().flat_map(|f| f.warnings.iter().map(|w| vec![f.file.clone(), w.clone()])).collect();
+    if !notes.is_empty() {
+        page.table("How the files were read", &["File", "Note"], &notes);
+    }
     let missing: Vec<&str> = [ADMIN_TIME, crate::ingest::WAITLIST, CLINICIANS]
         .into_iter()
         .filter(|f| !files.iter().any(|r| r.file == *f))
