@@ -321,7 +321,7 @@ fn readme_openemr_mapping_runs() {
     let output = dir.caseload(&["validate", "in", "--config", "openemr.toml"]);
     assert_ok(&output);
     assert!(String::from_utf8_lossy(&output.stdout).contains("7 rows read, 7 accepted"));
-    assert_ok(&dir.run(&["--config", "openemr.toml", "--as-of", "2026-11-08", "--audience", "internal"]));
+    assert_ok(&dir.run(&["--config", "openemr.toml", "--as-of", "2026-11-08"]));
     let weeks = read_csv(&dir.report("2026-11-08").join("data/clinician_weeks.csv"));
     let t7 = row(&weeks, &[("clinician_id", "7"), ("week_start", "2026-11-02")]);
     assert_eq!(t7["sessions_attended"], "2");
@@ -351,7 +351,7 @@ fn readme_fhir_mapping_runs() {
         ],
     );
     dir.write("fhir.toml", &readme_mapping("fhir"));
-    assert_ok(&dir.run(&["--config", "fhir.toml", "--as-of", "2026-11-08", "--audience", "internal"]));
+    assert_ok(&dir.run(&["--config", "fhir.toml", "--as-of", "2026-11-08"]));
     let report = dir.report("2026-11-08");
     let rejects = read_csv(&report.join("rejects/sessions.csv"));
     assert_eq!(rejects.len(), 1, "{rejects:?}");
