@@ -108,3 +108,19 @@ fn unknown_config_key_is_a_usage_error_naming_it() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("window_weks"), "{}", stderr(&output));
 }
+
+#[test]
+fn reject_lines_are_right_in_crlf_files_with_embedded_newlines() {
+    let dir = Dir::new("crlf-lines");
+    let text = format!(
+        "{SESSIONS_HEADER}\r\nS1,C1,T1,\"A\r\nB\",2026-11-02 09:00,50,attended,therapy\r\n\
+         S2,C1,T1,A,2026-11-02 10:00,50,maybe,therapy\r\nS3,C1,T1,A,2026-11-02 11:00,50,attended,therapy\r\n"
+    );
+    std::fs::write(dir.input().join("sessions.csv"), text).unwrap();
+    dir.write("lenient.toml", "max_reject_share = 0.9\n");
+    assert_ok(&dir.run(&["--config", "lenient.toml", "--as-of", "2026-11-08"]));
+    let rejects = read_csv(&dir.report("2026-11-08").join("rejects/sessions.csv"));
+    // Header on line 1, S1 on lines 2–3 (a quoted line break), S2 on line 4.
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["line"], "4");
+}

@@ -198,3 +198,35 @@ fn active_caseload_looks_back_90_days_from_each_sunday() {
     // Week of 2026-05-18 has only D.
     assert_eq!(caseload("2026-05-18"), "1");
 }
+
+#[test]
+fn missing_files_give_empty_figures_never_zero() {
+    let dir = Dir::new("missing-inputs");
+    dir.create(
+        "sessions.csv",
+        &[
+            SESSIONS_HEADER,
+            "S1,C1,T1,A,2026-10-27 09:00,60,attended,therapy",
+            "S2,C1,T1,A,2026-11-03 09:00,60,attended,therapy",
+            // Wednesday to the next Monday: (Wed, Mon] holds Thu, Fri, Mon = 3 business days.
+            "S3,C1,T1,A,2026-11-04 09:00,60,attended,therapy",
+            "S4,C1,T1,A,2026-11-09 09:00,60,attended,therapy",
+        ],
+    );
+    assert_ok(&dir.run(&["--as-of", "2026-11-15"]));
+    let report = dir.report("2026-11-15");
+    let clinics = read_csv(&report.join("data/clinic_weeks.csv"));
+    let network = row(&clinics, &[("clinic_id", "ALL"), ("week_start", "2026-11-02")]);
+    for column in
+        ["admin_hours", "documentation_hours", "supervision_hours", "training_hours", "after_hours", "admin_ratio"]
+    {
+        assert_eq!(network[column], "", "{column} without admin_time.csv");
+    }
+    // Follow-up needs only sessions.csv: gaps of 7 days (Tue 10-27 → Tue 11-03: 5 business days),
+    // 1 day (Tue → Wed: 1) and 5 days (Wed → Mon: 3); the first gap's later session is in the window too.
+    let followup = read_csv(&report.join("data/followup.csv"));
+    let c1 = row(&followup, &[("clinic_id", "C1")]);
+    assert_eq!(c1["followup_gaps"], "3");
+    assert_eq!(c1["followup_over_standard_share"], "0");
+    assert_eq!(c1["second_wait_median_days"], "7");
+}

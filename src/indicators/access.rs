@@ -336,6 +336,11 @@ struct FollowupStats {
 
 /// Follow-up gaps and second waits per clinic, and for the network pooling every client-and-clinic
 /// pair, plus the network's gap lengths for the chart.
+/// The follow-up table alone: it needs only sessions, so it is published without waitlist.csv too.
+pub fn followup_table(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<DataFrame> {
+    Ok(followup(data, window, config)?.0)
+}
+
 fn followup(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<(DataFrame, Vec<i32>)> {
     let s = &data.sessions;
     let mut attended: Vec<(u32, u32, i64)> = (0..s.len())

@@ -343,6 +343,10 @@ fn clinic_week_columns() -> Vec<Expr> {
 /// Sums of the clinician figures; ratios as ratios of sums (SPEC §3).
 fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
     let sum = |c: &str| col(c).sum().alias(c);
+    // Admin figures are empty without admin_time.csv; a plain sum of nothing would say 0.
+    let sum_known = |c: &str| {
+        when(col(c).count().gt(lit(0))).then(col(c).sum()).otherwise(lit(NULL).cast(DataType::Int64)).alias(c)
+    };
     clinician_weeks
         .with_column((col("no_show") + col("sessions_attended") + col("cancelled_late")).alias("kept_or_missed"))
         .group_by(by)
@@ -350,11 +354,11 @@ fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
             len().cast(DataType::Int64).alias("clinicians"),
             sum("fte"),
             sum("direct_s"),
-            sum("admin_s"),
-            sum("documentation_s"),
-            sum("supervision_s"),
-            sum("training_s"),
-            sum("after_hours_s"),
+            sum_known("admin_s"),
+            sum_known("documentation_s"),
+            sum_known("supervision_s"),
+            sum_known("training_s"),
+            sum_known("after_hours_s"),
             sum("sessions_attended"),
             sum("no_show"),
             sum("kept_or_missed"),

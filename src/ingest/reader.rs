@@ -283,7 +283,11 @@ pub fn read_table(
         });
     }
     let encoding = detect_encoding(first);
-    let delimiter = detect_delimiter(first.split(|&b| b == b'\n').next().unwrap_or_default());
+    let first_line = first.split(|&b| b == b'\n').next().unwrap_or_default();
+    let delimiter = detect_delimiter(first_line);
+    // The csv crate counts a CRLF record's line break only once it reads past it, so in CRLF files
+    // every record after the header is reported one line early.
+    let line_shift = u64::from(first_line.ends_with(b"\r") && first.len() > first_line.len());
     let hashing = HashingReader { inner: buffered, hasher: Sha256::new(), bytes: 0 };
     let decoded = match encoding {
         Encoding::Utf8 => Decoded::Utf8(hashing),
@@ -359,7 +363,7 @@ pub fn read_table(
     }
     let mut mapped = vec![String::new(); columns.len()];
     loop {
-        let line = reader.position().line();
+        let line = reader.position().line() + line_shift;
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -378,7 +382,7 @@ pub fn read_table(
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(line, |p| p.line() + line_shift);
         report.rows_read += 1;
         if record.len() != header.len() {
             let blank = record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace));

@@ -273,7 +273,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
 
 /// A component's name as the page prints it.
 fn display(name: &str) -> String {
-    name.replace('_', " ").replace("fte", "FTE")
+    name.replace('_', " ").replace(" fte", " FTE")
 }
 
 fn capitalise(text: &str) -> String {

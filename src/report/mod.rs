@@ -246,6 +246,14 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     charts::admin_vs_direct(&chart_path, &chart_title, &weeks)?;
     let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
     let access = access_section::write_files(dir, input, input.access)?;
+    if input.access.is_none() {
+        // Follow-up gaps need only sessions.csv (SPEC §1: never "not available" for want of a file
+        // the indicator does not use).
+        let followup = crate::indicators::access::followup_table(input.data, &input.window, input.config)?;
+        let published = tables::publishable(&followup, ids)?;
+        tables::write_csv(&published, &dir.join("data").join("followup.csv"))?;
+        tables::write_parquet(&published, &dir.join("data").join("followup.parquet"))?;
+    }
 
     let json = serde_json::to_string_pretty(&summary)
         .map_err(|e| Error::Internal { stage: "summary", message: e.to_string() })?;
@@ -515,7 +523,7 @@ fn methods(page: &mut Page, config: &Config) {
     page.section("methods", "Methods");
     page.raw(
         "<dl class=\"defs\">\
-         <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last complete weeks. Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\
+         <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last window_weeks complete weeks (see the configuration below). Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\
          <dt>Direct client hours</dt><dd>Per clinician and week, the length of the union of the clinician's attended session intervals [start, start + duration): a group session exported once per client counts once, and overlapping bookings are not double-counted.</dd>\
          <dt>Admin hours</dt><dd>Hours of admin_time entries in the categories documentation, meetings, billing, correspondence, travel and other. Supervision and training are counted separately.</dd>\
          <dt>Admin ratio</dt><dd>Admin hours divided by direct client hours, computed after summing (a ratio of sums, not a mean of ratios); empty when there were no direct hours.</dd>\
