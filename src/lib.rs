@@ -13,6 +13,7 @@ pub mod log;
 pub mod operation;
 pub mod privacy;
 pub mod report;
+pub mod schema;
 
 pub use config::Config;
 pub use error::{Error, Result};

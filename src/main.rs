@@ -61,6 +61,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the input contract (columns, types, required) and the published tables' columns.
+    Schema {
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the default configuration, with a comment on every value, to FILE or standard output.
     InitConfig {
         /// Where to write it; standard output when omitted. An existing file is not overwritten.
@@ -112,6 +118,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{} rows rejected in all; admin ratio {:?}; {} clinicians at high risk",
                 outcome.rejected_rows, outcome.summary.admin_ratio, outcome.summary.risk_high
             ));
+        }
+        Command::Schema { json } => {
+            let tables: Vec<_> = caseload::schema::inputs().into_iter().chain(caseload::schema::outputs()).collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tables)?);
+            } else {
+                print!("{}", caseload::schema::to_text(&tables));
+            }
         }
         Command::Validate { input, config, json } => {
             let config = match &config {

@@ -25,3 +25,29 @@ fn sample_data_regenerates_byte_identical() {
         assert!(expected == actual, "{file} drifted from its recorded generate command");
     }
 }
+
+#[test]
+fn schema_lists_the_columns_the_tables_really_have() {
+    let dir = Dir::new("schema");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let sample = sample.to_str().unwrap();
+    assert_ok(&dir.caseload(&["run", sample, "--out", "out", "--audience", "internal", "-q"]));
+    let schema = dir.caseload(&["schema", "--json"]);
+    assert_ok(&schema);
+    let tables: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let mut checked = 0;
+    for table in tables.as_array().unwrap() {
+        let file = table["file"].as_str().unwrap();
+        let Some(name) = file.strip_prefix("data/") else { continue };
+        let columns: Vec<&str> =
+            table["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        if columns.iter().any(|c| c.starts_with('<')) {
+            continue;
+        }
+        let header = std::fs::read_to_string(dir.out().join("latest").join("data").join(name)).unwrap();
+        let header: Vec<&str> = header.lines().next().unwrap().split(',').collect();
+        assert_eq!(header, columns, "{file}");
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}

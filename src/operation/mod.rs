@@ -156,6 +156,22 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let mut warnings = Vec::new();
     if data.roster.is_none() {
         warnings.push(format!("no {CLINICIANS}: every clinician seen in the data counts as 1.0 FTE."));
+    } else if let Some(roster) = &data.roster {
+        let listed: std::collections::BTreeSet<u32> = roster.clinician.iter().copied().collect();
+        let unlisted: std::collections::BTreeSet<u32> = data
+            .sessions
+            .clinician
+            .iter()
+            .chain(data.admin.iter().flat_map(|a| a.clinician.iter()))
+            .copied()
+            .filter(|c| !listed.contains(c))
+            .collect();
+        if !unlisted.is_empty() {
+            warnings.push(format!(
+                "{} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE.",
+                unlisted.len()
+            ));
+        }
     }
     if !folded.is_empty() {
         warnings.push(format!(

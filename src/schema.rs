@@ -1,0 +1,232 @@
+//! `caseload schema`: the input contract and the published tables' columns, for people and tools
+//! that prepare exports or read the outputs.
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub required: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Table {
+    pub file: &'static str,
+    pub role: &'static str,
+    pub columns: Vec<Column>,
+}
+
+fn table(file: &'static str, role: &'static str, columns: &[(&'static str, &'static str, &'static str)]) -> Table {
+    Table {
+        file,
+        role,
+        columns: columns.iter().map(|&(name, kind, required)| Column { name, kind, required }).collect(),
+    }
+}
+
+pub fn inputs() -> Vec<Table> {
+    vec![
+        table(
+            "sessions.csv",
+            "input, required: one row per scheduled appointment of one client",
+            &[
+                ("session_id", "text, unique", "yes"),
+                ("clinic_id", "text", "yes"),
+                ("clinician_id", "text", "yes"),
+                ("client_id", "text", "yes"),
+                ("start", "datetime YYYY-MM-DD HH:MM[:SS]", "yes"),
+                ("duration_min", "integer 1-720", "this or end"),
+                ("end", "datetime", "this or duration_min"),
+                ("status", "attended | no_show | cancelled_late | cancelled_client | cancelled_clinician | scheduled (aliases accepted)", "yes"),
+                ("session_type", "intake | assessment | therapy | group | family | crisis | other", "no (therapy)"),
+                ("note_signed_at", "datetime", "no"),
+                ("high_acuity", "bool", "no (false)"),
+            ],
+        ),
+        table(
+            "waitlist.csv",
+            "input, optional: one row per referral",
+            &[
+                ("referral_id", "text, unique", "yes"),
+                ("clinic_id", "text", "yes"),
+                ("client_id", "text", "yes"),
+                ("referred_on", "date YYYY-MM-DD", "yes"),
+                ("urgency", "routine | urgent | emergency", "no (routine)"),
+                ("first_seen_on", "date", "no"),
+                ("closed_on", "date", "no"),
+                ("close_reason", "text", "no"),
+            ],
+        ),
+        table(
+            "admin_time.csv",
+            "input, optional: one row per time entry of one clinician",
+            &[
+                ("clinic_id", "text", "yes"),
+                ("clinician_id", "text", "yes"),
+                ("date", "date", "yes"),
+                ("hours", "decimal 0-24", "yes"),
+                ("category", "documentation | meetings | billing | correspondence | travel | other | supervision_received | supervision_given | training", "yes"),
+                ("after_hours", "bool", "no (false)"),
+            ],
+        ),
+        table(
+            "clinicians.csv",
+            "input, optional: roster",
+            &[
+                ("clinician_id", "text, unique", "yes"),
+                ("clinic_id", "text", "yes"),
+                ("fte", "decimal (0, 1.5]", "yes"),
+                ("role", "text", "no"),
+                ("start_date", "date", "no"),
+                ("end_date", "date", "no"),
+            ],
+        ),
+        table(
+            "wellbeing.csv",
+            "input, optional: Mini-Z single burnout item",
+            &[
+                ("clinician_id", "text", "yes"),
+                ("clinic_id", "text", "yes"),
+                ("date", "date", "yes"),
+                ("mini_z", "integer 1-5 (3 or more = burnout)", "yes"),
+            ],
+        ),
+    ]
+}
+
+fn output(file: &'static str, role: &'static str, columns: &[&'static str]) -> Table {
+    Table { file, role, columns: columns.iter().map(|&name| Column { name, kind: "", required: "" }).collect() }
+}
+
+pub fn outputs() -> Vec<Table> {
+    vec![
+        output(
+            "data/clinician_weeks.csv",
+            "output (internal audience)",
+            &[
+                "clinic_id",
+                "clinician_id",
+                "week_start",
+                "direct_hours",
+                "sessions_attended",
+                "no_show",
+                "cancelled_late",
+                "cancelled_client",
+                "cancelled_clinician",
+                "no_show_rate",
+                "admin_hours",
+                "documentation_hours",
+                "supervision_hours",
+                "training_hours",
+                "after_hours",
+                "admin_ratio",
+                "fte",
+                "contracted_hours",
+                "utilization",
+                "active_caseload",
+                "high_acuity_share",
+                "doc_late_share",
+            ],
+        ),
+        output(
+            "data/clinic_weeks.csv",
+            "output",
+            &[
+                "clinic_id",
+                "week_start",
+                "clinicians",
+                "fte",
+                "direct_hours",
+                "admin_hours",
+                "documentation_hours",
+                "supervision_hours",
+                "training_hours",
+                "after_hours",
+                "admin_ratio",
+                "sessions_attended",
+                "no_show_rate",
+                "median_caseload_per_fte",
+                "risk_low",
+                "risk_moderate",
+                "risk_high",
+            ],
+        ),
+        output(
+            "data/burnout_risk.csv",
+            "output (internal audience)",
+            &[
+                "clinic_id",
+                "clinician_id",
+                "score",
+                "tier",
+                "sustained",
+                "top_component_1",
+                "top_component_2",
+                "<component>",
+                "<component>_strain",
+            ],
+        ),
+        output(
+            "data/waitlist_weeks.csv",
+            "output (with waitlist.csv)",
+            &["clinic_id", "week_start", "referrals", "first_seen", "closed_unseen", "backlog"],
+        ),
+        output(
+            "data/waits.csv",
+            "output (with waitlist.csv)",
+            &[
+                "clinic_id",
+                "urgency",
+                "referrals",
+                "seen",
+                "still_waiting",
+                "closed_unseen",
+                "km_median_days",
+                "km_p90_days",
+                "completed_median_days",
+                "standard_days",
+                "within_standard_share",
+            ],
+        ),
+        output(
+            "data/followup.csv",
+            "output",
+            &["clinic_id", "clients", "second_wait_median_days", "followup_gaps", "followup_over_standard_share"],
+        ),
+        output(
+            "data/capacity.csv",
+            "output (with waitlist.csv)",
+            &[
+                "clinic_id",
+                "referrals_per_week",
+                "starts_per_week",
+                "backlog",
+                "target_backlog",
+                "extra_starts_per_week",
+                "hours_per_client",
+                "extra_fte",
+                "annual_cost",
+                "admin_reclaim_hours_per_week",
+                "admin_reclaim_fte",
+                "reclaim_share_of_gap",
+            ],
+        ),
+    ]
+}
+
+pub fn to_text(tables: &[Table]) -> String {
+    let mut out = String::new();
+    for table in tables {
+        out.push_str(&format!("{} — {}\n", table.file, table.role));
+        for column in &table.columns {
+            if column.kind.is_empty() {
+                out.push_str(&format!("  {}\n", column.name));
+            } else {
+                out.push_str(&format!("  {:<16} {:<22} {}\n", column.name, column.required, column.kind));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
