@@ -219,7 +219,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             ),
             caption: format!(
                 "Clinicians by {} over the last {} weeks, with the green and red values of the risk score.",
-                name.replace('_', " "),
+                display(name),
                 config.risk_window_weeks
             ),
             render: Box::new(move |path| {

@@ -47,6 +47,9 @@ thead th { background: #eef1f5; position: sticky; top: 0; }
 details { margin: 8px 0 18px; }
 summary { cursor: pointer; color: var(--accent); }
 .note { color: var(--muted); font-size: 14px; }
+nav.toc { margin: 8px 0 18px; font-size: 15px; }
+nav.toc a { color: var(--accent); }
+@media print { nav.toc { display: none; } }
 .warn { color: #8a3b00; }
 dl.defs dt { font-weight: 700; margin-top: 10px; }
 dl.defs dd { margin: 2px 0 0 0; }

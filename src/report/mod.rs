@@ -322,6 +322,12 @@ fn html_page(
         summary.clinicians
     ));
     page.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(summary))));
+    page.raw(
+        "<nav aria-label=\"Contents\" class=\"toc\"><strong>Contents:</strong> <a href=\"#workload\">Workload</a> · \
+         <a href=\"#access\">Access and capacity</a> · <a href=\"#burnout\">Burnout risk</a> · \
+         <a href=\"#trend\">Trend across runs</a> · <a href=\"#data-quality\">Data quality</a> · \
+         <a href=\"#methods\">Methods</a></nav>",
+    );
     let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "not available".to_owned(), f);
     let cards = [
         (hours(summary.direct_hours), "direct client hours".to_owned()),
