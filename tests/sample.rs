@@ -51,3 +51,61 @@ fn schema_lists_the_columns_the_tables_really_have() {
     }
     assert_eq!(checked, 6);
 }
+
+#[test]
+fn totals_agree_between_clinician_clinic_and_network_tables() {
+    use std::collections::BTreeMap;
+    let dir = Dir::new("totals");
+    assert_ok(&dir.caseload(&[
+        "generate",
+        "--out",
+        "in",
+        "--clinics",
+        "4",
+        "--clinicians",
+        "48",
+        "--weeks",
+        "40",
+        "--seed",
+        "3",
+        "--as-of",
+        "2026-10-25",
+    ]));
+    assert_ok(&dir.run(&["--as-of", "2026-10-25", "-q"]));
+    let report = dir.report("2026-10-25");
+    let clinicians = read_csv(&report.join("data/clinician_weeks.csv"));
+    let clinics = read_csv(&report.join("data/clinic_weeks.csv"));
+    let columns = ["direct_hours", "admin_hours", "after_hours", "sessions_attended"];
+    // Σ over clinicians per clinic-week, and over clinics per week, from the clinician table.
+    let mut by_clinic: BTreeMap<(String, String), [f64; 5]> = BTreeMap::new();
+    let mut by_week: BTreeMap<String, [f64; 5]> = BTreeMap::new();
+    for row in &clinicians {
+        let key = (row["clinic_id"].clone(), row["week_start"].clone());
+        for (i, column) in columns.iter().enumerate() {
+            by_clinic.entry(key.clone()).or_default()[i] += num(row, column);
+            by_week.entry(row["week_start"].clone()).or_default()[i] += num(row, column);
+        }
+        by_clinic.entry(key.clone()).or_default()[4] += 1.0;
+        by_week.entry(row["week_start"].clone()).or_default()[4] += 1.0;
+    }
+    assert!(by_week.len() >= 26, "every window week has clinicians");
+    for row in &clinics {
+        let expected = if row["clinic_id"] == "ALL" {
+            by_week[&row["week_start"]]
+        } else {
+            by_clinic[&(row["clinic_id"].clone(), row["week_start"].clone())]
+        };
+        for (i, column) in columns.iter().enumerate() {
+            assert_close(
+                num(row, column),
+                expected[i],
+                &format!("{column} of {} {}", row["clinic_id"], row["week_start"]),
+            );
+        }
+        assert_close(num(row, "clinicians"), expected[4], "clinicians");
+        let tiers = num(row, "risk_low") + num(row, "risk_moderate") + num(row, "risk_high");
+        assert_close(tiers, expected[4], "every clinician who worked the week has a tier");
+        assert_close(num(row, "admin_ratio"), expected[1] / expected[0], "admin_ratio is a ratio of sums");
+    }
+    assert_eq!(clinics.len(), by_clinic.len() + by_week.len());
+}
