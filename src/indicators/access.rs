@@ -79,15 +79,14 @@ struct Referral {
     referred_on: Day,
     urgency: Urgency,
     outcome: Outcome,
+    /// The day it left the backlog: the earlier of first_seen_on and closed_on (appendix "Backlog").
+    left_on: Option<Day>,
 }
 
 impl Referral {
-    /// The day the referral left the list (seen or closed unseen).
+    /// The day the referral left the list (seen or closed).
     fn exit(&self) -> Option<Day> {
-        match self.outcome {
-            Outcome::Seen(day) | Outcome::ClosedUnseen(day) => Some(day),
-            Outcome::Waiting => None,
-        }
+        self.left_on
     }
 }
 
@@ -115,17 +114,23 @@ fn referrals(waitlist: &Waitlist, as_of: Day) -> Vec<Referral> {
         .map(|i| {
             let seen = happened(&waitlist.first_seen_on[i]);
             let closed = happened(&waitlist.closed_on[i]);
+            // Seen is an event whatever closed_on says (the appendix's wait = first_seen_on −
+            // referred_on); closed unseen means closed and never seen by as_of.
             let outcome = match (seen, closed) {
-                (Some(s), Some(c)) if c < s => Outcome::ClosedUnseen(c),
                 (Some(s), _) => Outcome::Seen(s),
                 (None, Some(c)) => Outcome::ClosedUnseen(c),
                 (None, None) => Outcome::Waiting,
+            };
+            let left_on = match (seen, closed) {
+                (Some(s), Some(c)) => Some(s.min(c)),
+                (s, c) => s.or(c),
             };
             Referral {
                 clinic: waitlist.clinic[i],
                 referred_on: waitlist.referred_on[i],
                 urgency: waitlist.urgency[i],
                 outcome,
+                left_on,
             }
         })
         .collect()
@@ -170,15 +175,24 @@ fn weekly(referrals: &[Referral], group: u32, window: &Window) -> Vec<WeekCounts
             change[i] += 1;
             weeks[i].referrals += 1;
         }
+        match r.outcome {
+            Outcome::Seen(day) => {
+                if let Some(i) = week_index(day, window) {
+                    weeks[i].first_seen += 1;
+                }
+            }
+            Outcome::ClosedUnseen(day) => {
+                if let Some(i) = week_index(day, window) {
+                    weeks[i].closed_unseen += 1;
+                }
+            }
+            Outcome::Waiting => {}
+        }
         let Some(exit) = r.exit() else { continue };
         if exit < window.first_week {
             before -= 1;
         } else if let Some(i) = week_index(exit, window) {
             change[i] -= 1;
-            match r.outcome {
-                Outcome::Seen(_) => weeks[i].first_seen += 1,
-                _ => weeks[i].closed_unseen += 1,
-            }
         }
     }
     let mut backlog = before;
@@ -579,7 +593,13 @@ mod tests {
     fn backlog_counts_referred_but_not_yet_left() {
         let monday = dates::parse_day("2026-11-02").unwrap();
         let sunday = monday + 6;
-        let referral = |referred_on, outcome| Referral { clinic: 0, referred_on, urgency: Urgency::Routine, outcome };
+        let referral = |referred_on, outcome| {
+            let left_on = match outcome {
+                Outcome::Seen(day) | Outcome::ClosedUnseen(day) => Some(day),
+                Outcome::Waiting => None,
+            };
+            Referral { clinic: 0, referred_on, urgency: Urgency::Routine, outcome, left_on }
+        };
         let referrals = [
             referral(monday - 20, Outcome::Seen(monday + 1)),
             referral(monday - 20, Outcome::ClosedUnseen(sunday)),
@@ -593,5 +613,25 @@ mod tests {
         // was referred Wednesday and is seen only on Monday after: backlog 2.
         assert_eq!(weeks[0].backlog, 3);
         assert_eq!(weeks[1], WeekCounts { referrals: 1, first_seen: 1, closed_unseen: 1, backlog: 2 });
+    }
+
+    #[test]
+    fn a_referral_closed_then_seen_leaves_the_backlog_when_closed_and_counts_as_seen() {
+        let monday = dates::parse_day("2026-11-02").unwrap();
+        let mut waitlist = Waitlist::default();
+        // Referred two weeks before, closed on Tuesday of the first week, seen on Wednesday of the next.
+        waitlist.clinic.push(0);
+        waitlist.client.push(0);
+        waitlist.referred_on.push(monday - 14);
+        waitlist.urgency.push(Urgency::Routine);
+        waitlist.closed_on.push(Some(monday + 1));
+        waitlist.first_seen_on.push(Some(monday + 9));
+        let referrals = referrals(&waitlist, monday + 13);
+        assert_eq!(referrals[0].outcome, Outcome::Seen(monday + 9));
+        let weeks = weekly(&referrals, 0, &Window::new(monday + 13, 2));
+        // Backlog at the first Sunday: closed on Tuesday, so gone (referred_on ≤ D, closed_on ≤ D).
+        assert_eq!(weeks[0], WeekCounts { referrals: 0, first_seen: 0, closed_unseen: 0, backlog: 0 });
+        // Its first appointment still counts in the week it happened; it was never closed unseen.
+        assert_eq!(weeks[1], WeekCounts { referrals: 0, first_seen: 1, closed_unseen: 0, backlog: 0 });
     }
 }
