@@ -229,8 +229,8 @@ pub fn compute(
 
 type ComponentNames = Vec<Option<String>>;
 
-/// The two components with the largest weighted strain; a component that adds nothing to the
-/// score (strain 0 or missing) is never named.
+/// The two components with the largest weighted strain among those with a value, as SPEC §3 asks,
+/// even when the strain is 0 (then the tie-break order decides; the report shows the strains).
 fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(ComponentNames, ComponentNames)> {
     let ramps = config.components.ramps();
     let strains: Vec<Vec<Option<f64>>> = Components::NAMES
@@ -243,7 +243,6 @@ fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(ComponentN
             .zip(ramps)
             .enumerate()
             .filter_map(|(i, (column, ramp))| column[row].map(|s| (s * ramp.weight, i)))
-            .filter(|(c, _)| *c > 0.0)
             .collect();
         // Largest first; ties keep the SPEC's component order.
         contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
