@@ -80,7 +80,7 @@ pub fn headline(input: &ReportInput) -> RiskHeadline {
             .then(|| after.iter().sum::<f64>() / after.len() as f64),
         // Weekly excess over the window, × 52/12 weeks a month, in sessions.
         sessions_lost_per_month: has_admin
-            .then(|| excess / input.config.window_weeks as f64 * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
+            .then(|| excess / f64::from(super::weeks_with_data(input).max(1)) * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
     }
 }
 

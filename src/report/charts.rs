@@ -183,7 +183,8 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
         .disable_x_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
-        .y_label_formatter(&|c| format!("{c:.0}"))
+        // Counts of clinicians: whole numbers only, so small axes do not repeat a label.
+        .y_label_formatter(&|c| if (c - c.round()).abs() < 1e-9 { format!("{c:.0}") } else { String::new() })
         .x_label_formatter(&|x| if hi - lo < 5.0 { format!("{x:.1}") } else { format!("{x:.0}") })
         .x_desc(x_desc)
         .y_desc("Clinicians")

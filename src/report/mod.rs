@@ -44,6 +44,8 @@ pub struct Summary {
     pub window_first_week: String,
     pub window_last_week: String,
     pub window_weeks: u32,
+    /// Window weeks in which any clinician worked (an export may start inside the window).
+    pub weeks_with_data: u32,
     pub clinics: usize,
     pub clinicians: i64,
     pub direct_hours: f64,
@@ -129,6 +131,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         window_first_week: dates::format_day(input.window.first_week),
         window_last_week: dates::format_day(input.window.last_week),
         window_weeks: input.config.window_weeks,
+        weeks_with_data: weeks_with_data(input),
         clinics: totals.height().saturating_sub(1),
         clinicians: network.map_or(0, |r| i64_at(totals, "clinicians", r)),
         direct_hours: value("direct_hours").map_or(0.0, round2),
@@ -187,25 +190,37 @@ fn network_weeks(clinic_weeks: &DataFrame) -> Vec<charts::WeekHours> {
         .collect()
 }
 
+pub fn weeks_with_data(input: &ReportInput) -> u32 {
+    let weeks = &input.workload.clinic_weeks;
+    (0..weeks.height()).filter(|&r| u32_at(weeks, "clinic", r) == ALL_CLINICS).count() as u32
+}
+
+/// "the last 26 weeks", or "the 8 weeks with data of the 26-week report window".
+fn period(summary: &Summary) -> String {
+    if summary.weeks_with_data >= summary.window_weeks {
+        format!("the last {} weeks", summary.window_weeks)
+    } else {
+        format!("the {} weeks with data of the {}-week report window", summary.weeks_with_data, summary.window_weeks)
+    }
+}
+
 fn headline(summary: &Summary) -> String {
+    let period = period(summary);
     match (summary.admin_hours, summary.admin_ratio) {
         (Some(admin), Some(ratio)) => format!(
-            "In the last {} weeks, clinicians logged {} hours of admin work for {} hours with clients: \
+            "In {period}, clinicians logged {} hours of admin work for {} hours with clients: \
              {:.2} hours of paperwork and other admin for every hour of client care.",
-            summary.window_weeks,
             hours(admin),
             hours(summary.direct_hours),
             ratio
         ),
         _ if summary.admin_hours.is_none() => format!(
-            "In the last {} weeks, clinicians spent {} hours with clients. The admin-to-client ratio is not \
+            "In {period}, clinicians spent {} hours with clients. The admin-to-client ratio is not \
              available (no {ADMIN_TIME}).",
-            summary.window_weeks,
             hours(summary.direct_hours)
         ),
         _ => format!(
-            "In the last {} weeks no attended client time was recorded, so the admin-to-client ratio cannot be computed.",
-            summary.window_weeks
+            "In {period} no attended client time was recorded, so the admin-to-client ratio cannot be computed."
         ),
     }
 }
@@ -395,7 +410,7 @@ fn html_page(
         })
         .collect();
     page.table(
-        &format!("Totals over the {} weeks of the report window", summary.window_weeks),
+        &format!("Totals over {}", period(summary)),
         &["Clinic", "Clinicians", "Direct hours", "Admin hours", "Admin ratio", "Sessions attended", "No-show rate"],
         &rows,
     );
