@@ -39,11 +39,15 @@ fn codes(frame: &DataFrame, column: &str) -> Vec<u32> {
 
 type Render = Box<dyn Fn(&Path) -> Result<()> + Send + Sync>;
 
+/// The numbers behind a chart, shown in a collapsed table beneath it.
+type ChartData = (Vec<&'static str>, Vec<Vec<String>>);
+
 struct Chart {
     file: &'static str,
     alt: String,
     caption: String,
     render: Render,
+    data: Option<ChartData>,
 }
 
 /// Headline figures of the burnout section (also used by summary.json).
@@ -165,6 +169,15 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         ),
         caption: "Each week's tier is scored on the risk window ending that week.".into(),
         render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows)),
+        data: Some((
+            vec!["Week starting", "Low", "Moderate", "High"],
+            tier_weeks
+                .iter()
+                .map(|(week, c)| {
+                    vec![crate::dates::format_day(*week), c[0].to_string(), c[1].to_string(), c[2].to_string()]
+                })
+                .collect(),
+        )),
     });
 
     // Mean strain per component among scored clinicians.
@@ -187,6 +200,10 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         render: Box::new(move |path| {
             charts::bars(path, &driver_title, "Mean strain across clinicians (0–1)", &driver_rows, 1.0)
         }),
+        data: Some((
+            vec!["Component", "Mean strain"],
+            drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect(),
+        )),
     });
 
     for (file, name, x_desc, ramp_index) in [
@@ -200,6 +217,24 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         }
         let ramp = ramps[ramp_index];
         let over = values.iter().filter(|&&v| v > ramp.red).count();
+        let below = values.iter().filter(|&&v| v <= ramp.green).count();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let median = if sorted.len() % 2 == 1 {
+            sorted[sorted.len() / 2]
+        } else {
+            (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
+        };
+        let data = (
+            vec!["Clinicians", "At or below green", "Between green and red", "Above red", "Median"],
+            vec![vec![
+                values.len().to_string(),
+                below.to_string(),
+                (values.len() - below - over).to_string(),
+                over.to_string(),
+                format!("{median:.2}"),
+            ]],
+        );
         let title = match name {
             "admin_ratio" => {
                 format!("{over} of {} clinicians spend more than {} h on admin per client hour", values.len(), ramp.red)
@@ -234,6 +269,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
                     ],
                 )
             }),
+            data: Some(data),
         });
     }
 
@@ -255,11 +291,12 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         let path = path?;
         let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
         page.figure(&png, &chart.alt, &chart.caption);
+        if let Some((header, rows)) = &chart.data {
+            page.raw("<details><summary>The numbers behind this chart</summary>");
+            page.table("", header, rows);
+            page.raw("</details>");
+        }
     }
-    let rows: Vec<Vec<String>> = drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect();
-    page.raw("<details><summary>Mean strain per component</summary>");
-    page.table("", &["Component", "Mean strain"], &rows);
-    page.raw("</details>");
 
     survey_check(input, page)?;
     if audience == Audience::Internal {
@@ -359,6 +396,7 @@ fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
         alt: format!("Heat map of weekly hours worked (client, admin, supervision, training) for {n} clinicians."),
         caption: "Hours worked per clinician and week; darker is more (scale to 50 hours), grey is a week off.".into(),
         render: Box::new(move |path| charts::heat_map(path, "Weekly hours worked per clinician", &columns, &rows, max)),
+        data: None,
     })
 }
 
