@@ -28,7 +28,7 @@ pub struct FileQuality {
     pub rows_rejected: u64,
     pub max_reject_share: f64,
     pub rejects: Vec<RejectReason>,
-    /// The first rejected rows themselves (all of them are in rejects/<file>.csv after a run).
+    /// The first rejected rows themselves (all of them are in `rejects/<file>.csv` after a run).
     pub first_rejects: Vec<Reject>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
