@@ -162,10 +162,21 @@ fn network_access(
     column: &str,
     urgency: Option<&str>,
 ) -> Option<f64> {
+    clinic_access(input, table, ALL_CLINICS, column, urgency)
+}
+
+/// A figure of one clinic's row of an access table (`urgency` = `all` where given).
+fn clinic_access(
+    input: &ReportInput,
+    table: fn(&Access) -> &DataFrame,
+    clinic: u32,
+    column: &str,
+    urgency: Option<&str>,
+) -> Option<f64> {
     let frame = table(input.access?);
     (0..frame.height())
         .find(|&r| {
-            u32_at(frame, "clinic", r) == ALL_CLINICS
+            u32_at(frame, "clinic", r) == clinic
                 && urgency.is_none_or(|u| {
                     frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
                 })
@@ -339,7 +350,7 @@ fn html_page(
     page.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(summary))));
     page.raw(
         "<nav aria-label=\"Contents\" class=\"toc\"><strong>Contents:</strong> <a href=\"#workload\">Workload</a> · \
-         <a href=\"#access\">Access and capacity</a> · <a href=\"#burnout\">Burnout risk</a> · \
+         <a href=\"#access\">Access and capacity</a> · <a href=\"#burnout\">Burnout risk</a> · <a href=\"#clinics\">Clinic by clinic</a> · \
          <a href=\"#trend\">Trend across runs</a> · <a href=\"#data-quality\">Data quality</a> · \
          <a href=\"#methods\">Methods</a></nav>",
     );
@@ -418,6 +429,7 @@ fn html_page(
     access_section::section(&mut page, input, input.access, access);
 
     burnout_section::write(dir, input, input.audience, &mut page)?;
+    clinics_section(input, totals, &mut page);
     trend_section(dir, history, &mut page)?;
     data_quality(&mut page, &input.data.files);
     methods(&mut page, input.config);
@@ -426,6 +438,80 @@ fn html_page(
         env!("CARGO_PKG_VERSION")
     ));
     Ok(page.finish(&format!("Caseload report {}", summary.as_of)))
+}
+
+/// One short section per clinic: the same headline figures as the network's, for that clinic.
+fn clinics_section(input: &ReportInput, totals: &DataFrame, page: &mut Page) {
+    let ids = &input.data.ids;
+    let has_admin = input.data.admin.is_some();
+    let risk = &input.workload.burnout.risk;
+    let risk_clinics: Vec<u32> = (0..risk.height()).map(|r| u32_at(risk, "clinic", r)).collect();
+    let tiers: Vec<Option<String>> = risk
+        .column("tier")
+        .ok()
+        .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
+        .unwrap_or_default();
+    page.section("clinics", "Clinic by clinic");
+    page.paragraph(
+        "The network's figures for each clinic on its own: workload over the report window, burnout-risk tiers at the \
+         last complete week, and access over the last 12 months.",
+    );
+    for r in (0..totals.height()).filter(|&r| u32_at(totals, "clinic", r) != ALL_CLINICS) {
+        let clinic = u32_at(totals, "clinic", r);
+        let name = ids.clinics.name(clinic);
+        let tier_count = |tier: &str| {
+            risk_clinics.iter().zip(&tiers).filter(|(c, t)| **c == clinic && t.as_deref() == Some(tier)).count()
+        };
+        let scored = risk_clinics.iter().filter(|c| **c == clinic).count();
+        let waits = |column: &str| clinic_access(input, |a| &a.waits, clinic, column, Some("all"));
+        let capacity = |column: &str| clinic_access(input, |a| &a.capacity, clinic, column, None);
+        let followup = clinic_access(input, |a| &a.followup, clinic, "followup_over_standard_share", None);
+        let mut sentence = format!(
+            "{} clinicians logged {} hours with clients",
+            i64_at(totals, "clinicians", r),
+            hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))
+        );
+        if let (true, Some(ratio)) = (has_admin, f64_at(totals, "admin_ratio", r)) {
+            sentence.push_str(&format!(" and {ratio:.2} hours of admin for each of them"));
+        }
+        sentence.push_str(&format!("; {} of {} scored clinicians are at high risk.", tier_count("high"), scored));
+        if let Some(median) = waits("km_median_days") {
+            sentence.push_str(&format!(" Half of its referrals wait {median:.0} days or more for a first appointment"));
+            match capacity("extra_fte") {
+                Some(fte) if fte > 0.0 => {
+                    sentence.push_str(&format!("; closing its gap needs {fte:.1} more clinicians."))
+                }
+                _ => sentence.push_str("; it has no capacity gap."),
+            }
+        }
+        page.raw(&format!("<section id=\"clinic-{r}\" aria-label=\"{}\"><h3>{}</h3>", escape(name), escape(name)));
+        page.paragraph(&sentence);
+        let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "–".to_owned(), f);
+        let rows = vec![
+            vec!["Direct client hours".to_owned(), hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))],
+            vec![
+                "Admin hours per client hour".to_owned(),
+                if has_admin { na(f64_at(totals, "admin_ratio", r), &|v| format!("{v:.2}")) } else { "–".into() },
+            ],
+            vec![
+                "After-hours hours".to_owned(),
+                if has_admin { na(f64_at(totals, "after_hours", r), &hours) } else { "–".into() },
+            ],
+            vec!["No-show rate".to_owned(), percent(f64_at(totals, "no_show_rate", r))],
+            vec![
+                "Clinicians by risk tier (low / moderate / high)".to_owned(),
+                format!("{} / {} / {}", tier_count("low"), tier_count("moderate"), tier_count("high")),
+            ],
+            vec!["Median wait, Kaplan–Meier (days)".to_owned(), na(waits("km_median_days"), &|v| format!("{v:.0}"))],
+            vec!["Seen within standard".to_owned(), percent(waits("within_standard_share"))],
+            vec!["Waiting now".to_owned(), na(capacity("backlog"), &|v| format!("{v:.0}"))],
+            vec!["Follow-up gaps over standard".to_owned(), percent(followup)],
+            vec!["Extra FTE needed".to_owned(), na(capacity("extra_fte"), &|v| format!("{v:.1}"))],
+        ];
+        page.table("", &["Figure", "Value"], &rows);
+        page.raw("</section>");
+    }
+    page.end_section();
 }
 
 /// Headline figures across nightly runs, from history.csv.
