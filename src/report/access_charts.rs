@@ -4,7 +4,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::path::Path;
 
-use super::charts::{chart_error, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
+use super::charts::{chart_error, px, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
 use crate::dates::Day;
 use crate::error::Result;
 use crate::indicators::access::{Curve, WeekStandard};
@@ -50,7 +50,7 @@ pub struct CapacityBar {
 }
 
 fn title_font() -> TextStyle<'static> {
-    (FAMILY, 28).into_font().style(FontStyle::Bold).color(&BLACK)
+    (FAMILY, px(28)).into_font().style(FontStyle::Bold).color(&BLACK)
 }
 
 /// Week labels at most every `len / 8` weeks, so that dates never collide.
@@ -69,19 +69,21 @@ fn week_labeller(weeks: &[Day]) -> impl Fn(&f64) -> String + '_ {
 pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT + 160)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT + 160))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
-    let (upper, lower) = root.split_vertically((HEIGHT + 160) / 2 - 20);
+    let (upper, lower) = root.split_vertically(px((HEIGHT + 160) / 2 - 20));
     let weeks: Vec<Day> = flows.iter().map(|f| f.week).collect();
     let labels = week_labeller(&weeks);
     let x_range = -0.5..(flows.len().max(1) as f64 - 0.5);
     let top = flows.iter().map(|f| f.backlog).max().unwrap_or(0).max(1) as f64 * 1.2;
     let mut chart = ChartBuilder::on(&upper)
-        .margin(20)
-        .margin_bottom(4)
-        .x_label_area_size(10)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .margin_bottom(px(4))
+        .x_label_area_size(px(10))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..top)
         .map_err(|e| fail(&e))?;
     chart
@@ -92,20 +94,20 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .x_labels(0)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .y_desc("Waiting at Sunday")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, f.backlog as f64)).collect();
     chart
-        .draw_series(AreaSeries::new(points.clone(), 0.0, BACKLOG.mix(0.18)).border_style(BACKLOG.stroke_width(3)))
+        .draw_series(AreaSeries::new(points.clone(), 0.0, BACKLOG.mix(0.18)).border_style(BACKLOG.stroke_width(px(3))))
         .map_err(|e| fail(&e))?
         .label("People on the waitlist (backlog)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(3)));
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(px(3))));
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -113,10 +115,10 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
 
     let top = flows.iter().map(|f| f.referrals.max(f.first_seen)).max().unwrap_or(0).max(1) as f64 * 1.3;
     let mut chart = ChartBuilder::on(&lower)
-        .margin(20)
-        .margin_top(4)
-        .x_label_area_size(60)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .margin_top(px(4))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(x_range, 0.0..top)
         .map_err(|e| fail(&e))?;
     chart
@@ -129,8 +131,8 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Week starting (Monday)")
         .y_desc("People per week")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (pick, colour, label) in [
@@ -139,16 +141,16 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
     ] {
         let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, pick(f) as f64)).collect();
         chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3))))
             .map_err(|e| fail(&e))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(|e| fail(&e))?;
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled()))).map_err(|e| fail(&e))?;
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -161,15 +163,17 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
 pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let shown: Vec<&Curve> = curves.iter().filter(|c| c.last_day > 0 || !c.steps.is_empty()).collect();
     let x_max = shown.iter().map(|c| c.last_day).max().unwrap_or(1).max(1) as f64 * 1.03;
     let mut chart = ChartBuilder::on(&root)
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(0.0..x_max, 0.0..1.05)
         .map_err(|e| fail(&e))?;
     chart
@@ -181,12 +185,17 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
         .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Days since referral")
         .y_desc("Still waiting for a first appointment")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
-        .draw_series(DashedLineSeries::new([(0.0, 0.5), (x_max, 0.5)], 6, 6, BLACK.mix(0.45).stroke_width(1)))
+        .draw_series(DashedLineSeries::new(
+            [(0.0, 0.5), (x_max, 0.5)],
+            px(6),
+            px(6),
+            BLACK.mix(0.45).stroke_width(px(1)),
+        ))
         .map_err(|e| fail(&e))?;
     for curve in &shown {
         let colour = urgency_colour(curve.urgency);
@@ -207,18 +216,18 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
             .draw_series(LineSeries::new(points, colour.stroke_width(width)))
             .map_err(|e| fail(&e))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
         if let Some(days) = curve.standard_days {
             let x = f64::from(days);
             chart
-                .draw_series(DashedLineSeries::new([(x, 0.0), (x, 1.05)], 8, 5, colour.stroke_width(2)))
+                .draw_series(DashedLineSeries::new([(x, 0.0), (x, 1.05)], px(8), px(5), colour.stroke_width(px(2))))
                 .map_err(|e| fail(&e))?;
         }
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -232,16 +241,18 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
 pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_share: Option<f64>) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let days: Vec<Day> = weeks.iter().map(|w| w.week).collect();
     let labels = week_labeller(&days);
     let x_range = -0.5..(weeks.len().max(1) as f64 - 0.5);
     let mut chart = ChartBuilder::on(&root)
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..1.1)
         .map_err(|e| fail(&e))?;
     chart
@@ -255,8 +266,8 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
         .y_label_formatter(&|v| if *v <= 1.0 { format!("{:.0} %", v * 100.0) } else { String::new() })
         .x_desc("Week the referral was received (Monday)")
         .y_desc("Seen within standard")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let points: Vec<(f64, f64)> = weeks
@@ -266,27 +277,27 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
         .map(|(i, w)| (i as f64, f64::from(w.within) / f64::from(w.judged)))
         .collect();
     chart
-        .draw_series(LineSeries::new(points.clone(), WITHIN.stroke_width(3)))
+        .draw_series(LineSeries::new(points.clone(), WITHIN.stroke_width(px(3))))
         .map_err(|e| fail(&e))?
         .label("Share of the week's referrals seen within their standard")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], WITHIN.stroke_width(3)));
-    chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, WITHIN.filled()))).map_err(|e| fail(&e))?;
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], WITHIN.stroke_width(px(3))));
+    chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), WITHIN.filled()))).map_err(|e| fail(&e))?;
     if let Some(share) = year_share {
         chart
             .draw_series(DashedLineSeries::new(
                 [(x_range.start, share), (x_range.end, share)],
                 8,
                 6,
-                BLACK.stroke_width(2),
+                BLACK.stroke_width(px(2)),
             ))
             .map_err(|e| fail(&e))?
             .label(format!("Last 12 months: {:.0} %", share * 100.0))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2)));
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(px(2))));
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -299,8 +310,10 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
 pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let last = (limit * 3).max(limit + 10).max(15);
     let mut counts = vec![0u32; last as usize + 1];
@@ -309,9 +322,9 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
     }
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
     let mut chart = ChartBuilder::on(&root)
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(-0.5..(last as f64 + 0.5), 0.0..top)
         .map_err(|e| fail(&e))?;
     let label_every = ((last + 1) / 12).max(1);
@@ -334,8 +347,8 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Business days (Monday–Friday) since the previous attended session")
         .y_desc("Follow-up gaps")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (over, colour, label) in [
@@ -353,12 +366,12 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
     }
     let x = f64::from(limit) + 0.5;
     chart
-        .draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], 8, 5, BLACK.stroke_width(2)))
+        .draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], px(8), px(5), BLACK.stroke_width(px(2))))
         .map_err(|e| fail(&e))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -376,16 +389,18 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = (280 + 60 * bars.len() as u32).max(420);
-    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let right = bars.iter().map(|b| b.fte_now + b.extra_fte).fold(1.0, f64::max) * 1.12;
     let n = bars.len().max(1) as f64;
     let label_width = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as u32 * 10 + 30;
     let mut chart = ChartBuilder::on(&root)
-        .margin(20)
-        .margin_right(40)
-        .x_label_area_size(60)
+        .margin(px(20))
+        .margin_right(px(40))
+        .x_label_area_size(px(60))
         .y_label_area_size(label_width.max(90))
         .build_cartesian_2d(0.0..right, -0.5 - LEGEND_ROWS..n - 0.5)
         .map_err(|e| fail(&e))?;
@@ -406,8 +421,8 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         })
         .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Full-time-equivalent clinicians")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let row = |i: usize| n - 1.0 - i as f64;
@@ -433,14 +448,14 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
             Text::new(
                 format!("+{:.1}", b.extra_fte),
                 (b.fte_now + b.extra_fte + right * 0.008, row(i) + 0.12),
-                (FAMILY, 16).into_font(),
+                (FAMILY, px(16)).into_font(),
             )
         }))
         .map_err(|e| fail(&e))?;
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.92))
         .border_style(BLACK.mix(0.3))
         .draw()

@@ -62,9 +62,9 @@ fn clinic_name(input: &ReportInput, code: u32) -> String {
     }
 }
 
-fn render(dir: &Path, file: &'static str, title: String, draw: impl FnOnce(&Path) -> Result<()>) -> Result<Chart> {
+fn render(dir: &Path, file: &'static str, title: String, draw: impl Fn(&Path) -> Result<()>) -> Result<Chart> {
     let path = dir.join("charts").join(file);
-    draw(&path)?;
+    super::charts::at_both_scales(&path, draw)?;
     let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
     Ok(Chart { file, title, png })
 }

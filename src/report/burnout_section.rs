@@ -284,7 +284,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         .par_iter()
         .map(|chart| {
             let path = chart_dir.join(chart.file);
-            (chart.render)(&path).map(|()| path)
+            charts::at_both_scales(&path, |p| (chart.render)(p)).map(|()| path)
         })
         .collect();
     for (chart, path) in charts_to_draw.iter().zip(rendered) {

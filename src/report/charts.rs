@@ -20,6 +20,31 @@ pub const RATIO: RGBColor = RGBColor(0x33, 0x33, 0x33);
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 620;
 
+thread_local! {
+    /// Pixels per design pixel for the chart being drawn on this thread: 1 for the page, 2 for print.
+    static SCALE: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+/// A size in design pixels at the current scale.
+pub(crate) fn px(design: u32) -> u32 {
+    design * SCALE.with(|s| s.get())
+}
+
+/// Resolution of the copies written to `charts/print/` (2 × 1200 px wide: 200 dpi at 6 inches).
+pub const PRINT_SCALE: u32 = 2;
+
+/// Draws a chart at 1× into `path` and at print resolution into `print/` beside it.
+pub fn at_both_scales(path: &Path, draw: impl Fn(&Path) -> Result<()>) -> Result<()> {
+    draw(path)?;
+    let folder = path.parent().map(|p| p.join("print")).unwrap_or_else(|| Path::new("print").to_owned());
+    std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
+    let print = folder.join(path.file_name().unwrap_or_default());
+    SCALE.with(|s| s.set(PRINT_SCALE));
+    let result = draw(&print);
+    SCALE.with(|s| s.set(1));
+    result
+}
+
 pub(crate) fn register_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
@@ -53,11 +78,13 @@ pub struct WeekHours {
 pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT + 200)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT + 200))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let root =
-        root.titled(title, (FAMILY, 28).into_font().style(FontStyle::Bold).color(&BLACK)).map_err(|e| fail(&e))?;
-    let (upper, lower) = root.split_vertically(HEIGHT - 90);
+        root.titled(title, (FAMILY, px(28)).into_font().style(FontStyle::Bold).color(&BLACK)).map_err(|e| fail(&e))?;
+    let (upper, lower) = root.split_vertically(px(HEIGHT - 90));
     let n = weeks.len().max(1) as f64;
     let x_range = -0.5..n - 0.5;
     let label_every = (weeks.len() / 8).max(1);
@@ -70,10 +97,10 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
     };
     let top = weeks.iter().map(|w| w.direct.max(w.admin)).fold(1.0, f64::max) * 1.18;
     let mut chart = ChartBuilder::on(&upper)
-        .margin(20)
-        .margin_bottom(6)
-        .x_label_area_size(36)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .margin_bottom(px(6))
+        .x_label_area_size(px(36))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..top)
         .map_err(|e| fail(&e))?;
     chart
@@ -85,8 +112,8 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|h| format!("{h:.0}"))
         .y_desc("Hours per week, all clinicians")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let series = |pick: fn(&WeekHours) -> f64| {
@@ -96,16 +123,16 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         [(series(|w| w.direct), DIRECT, "Direct client hours"), (series(|w| w.admin), ADMIN, "Admin hours")]
     {
         chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(3)))
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3))))
             .map_err(|e| fail(&e))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(3)));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled()))).map_err(|e| fail(&e))?;
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled()))).map_err(|e| fail(&e))?;
     }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -115,10 +142,10 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         weeks.iter().enumerate().filter_map(|(i, w)| w.ratio.map(|r| (i as f64, r))).collect();
     let top_ratio = ratios.iter().map(|p| p.1).fold(0.5, f64::max) * 1.25;
     let mut chart = ChartBuilder::on(&lower)
-        .margin(20)
-        .margin_top(4)
-        .x_label_area_size(60)
-        .y_label_area_size(92)
+        .margin(px(20))
+        .margin_top(px(4))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(92))
         .build_cartesian_2d(x_range, 0.0..top_ratio)
         .map_err(|e| fail(&e))?;
     chart
@@ -132,12 +159,12 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         .y_label_formatter(&|r| format!("{r:.2}"))
         .x_desc("Week starting (Monday)")
         .y_desc("Admin h per client h")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
-    chart.draw_series(LineSeries::new(ratios.clone(), RATIO.stroke_width(2))).map_err(|e| fail(&e))?;
-    chart.draw_series(ratios.into_iter().map(|p| Circle::new(p, 3, RATIO.filled()))).map_err(|e| fail(&e))?;
+    chart.draw_series(LineSeries::new(ratios.clone(), RATIO.stroke_width(px(2)))).map_err(|e| fail(&e))?;
+    chart.draw_series(ratios.into_iter().map(|p| Circle::new(p, px(3), RATIO.filled()))).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -158,8 +185,10 @@ pub struct Marker<'a> {
 pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], markers: &[Marker]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let lo = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::INFINITY, |a, &b| a.min(b)).min(0.0);
     let hi = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     let hi = if hi.is_finite() && hi > lo { hi * 1.08 } else { lo + 1.0 };
@@ -172,10 +201,10 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
     }
     let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.25 + 0.5;
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
-        .margin(24)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
+        .margin(px(24))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(80))
         .build_cartesian_2d(lo..hi, 0.0..top)
         .map_err(|e| fail(&e))?;
     chart
@@ -188,8 +217,8 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
         .x_label_formatter(&|x| if hi - lo < 5.0 { format!("{x:.1}") } else { format!("{x:.0}") })
         .x_desc(x_desc)
         .y_desc("Clinicians")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
@@ -204,14 +233,14 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
                 vec![(marker.at, 0.0), (marker.at, top * 0.86)],
                 8,
                 5,
-                marker.colour.stroke_width(3),
+                marker.colour.stroke_width(px(3)),
             ))
             .map_err(|e| fail(&e))?;
         chart
             .draw_series(std::iter::once(Text::new(
                 marker.label.to_owned(),
                 (marker.at, top * 0.97),
-                (FAMILY, 16).into_font().color(&marker.colour).pos(plotters::style::text_anchor::Pos::new(
+                (FAMILY, px(16)).into_font().color(&marker.colour).pos(plotters::style::text_anchor::Pos::new(
                     plotters::style::text_anchor::HPos::Center,
                     plotters::style::text_anchor::VPos::Top,
                 )),
@@ -226,16 +255,18 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
 pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let n = weeks.len().max(1) as f64;
     let top = weeks.iter().map(|(_, c)| c.iter().sum::<i64>()).max().unwrap_or(1).max(1) as f64 * 1.2;
     let label_every = (weeks.len() / 8).max(1);
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
-        .margin(24)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
+        .margin(px(24))
+        .x_label_area_size(px(60))
+        .y_label_area_size(px(80))
         .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
         .map_err(|e| fail(&e))?;
     chart
@@ -255,8 +286,8 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
         .y_label_formatter(&|c| format!("{c:.0}"))
         .x_desc("Week starting (Monday)")
         .y_desc("Clinicians who worked that week")
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (tier, (colour, label)) in [(LOW, "Low"), (MODERATE, "Moderate"), (HIGH, "High")].into_iter().enumerate() {
@@ -273,7 +304,7 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, 16))
+        .label_font((FAMILY, px(16)))
         .background_style(WHITE.mix(0.9))
         .border_style(BLACK.mix(0.3))
         .draw()
@@ -287,14 +318,16 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = 140 + 46 * items.len().max(1) as u32;
-    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let n = items.len().max(1) as f64;
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 26).into_font().style(FontStyle::Bold))
-        .margin(24)
-        .x_label_area_size(56)
-        .y_label_area_size(300)
+        .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
+        .margin(px(24))
+        .x_label_area_size(px(56))
+        .y_label_area_size(px(300))
         .build_cartesian_2d(0.0..max, -0.5..n - 0.5)
         .map_err(|e| fail(&e))?;
     chart
@@ -312,8 +345,8 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
         })
         .x_label_formatter(&|x| format!("{x:.1}"))
         .x_desc(x_desc)
-        .label_style((FAMILY, 16))
-        .axis_desc_style((FAMILY, 18))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
@@ -325,7 +358,7 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
     chart
         .draw_series(items.iter().enumerate().map(|(i, (_, v))| {
             let y = (items.len() - 1 - i) as f64;
-            Text::new(format!("{v:.2}"), (*v + max * 0.01, y + 0.15), (FAMILY, 15).into_font())
+            Text::new(format!("{v:.2}"), (*v + max * 0.01, y + 0.15), (FAMILY, px(15)).into_font())
         }))
         .map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
@@ -343,16 +376,18 @@ pub fn heat_map(
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = 170 + 18 * rows.len().max(1) as u32;
-    let root = BitMapBackend::new(path, (WIDTH, height)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
     let nx = columns.len().max(1) as f64;
     let ny = rows.len().max(1) as f64;
     let label_every = (columns.len() / 8).max(1);
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, (FAMILY, 24).into_font().style(FontStyle::Bold))
-        .margin(20)
-        .x_label_area_size(56)
-        .y_label_area_size(110)
+        .caption(title, (FAMILY, px(24)).into_font().style(FontStyle::Bold))
+        .margin(px(20))
+        .x_label_area_size(px(56))
+        .y_label_area_size(px(110))
         .build_cartesian_2d(-0.5..nx - 0.5, -0.5..ny - 0.5)
         .map_err(|e| fail(&e))?;
     chart
@@ -379,8 +414,8 @@ pub fn heat_map(
             rows[rows.len() - 1 - i as usize].0.clone()
         })
         .x_desc("Week starting (Monday); grey = no work recorded")
-        .label_style((FAMILY, 12))
-        .axis_desc_style((FAMILY, 16))
+        .label_style((FAMILY, px(12)))
+        .axis_desc_style((FAMILY, px(16)))
         .draw()
         .map_err(|e| fail(&e))?;
     let colour = |v: f64| {
@@ -405,10 +440,12 @@ pub fn heat_map(
 pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (WIDTH, HEIGHT)).into_drawing_area();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
-    let root = root.titled(title, (FAMILY, 26).into_font().style(FontStyle::Bold)).map_err(|e| fail(&e))?;
-    let (upper, lower) = root.split_vertically(HEIGHT / 2 - 20);
+    // Room above the title, which the caption layout does not leave at large font sizes.
+    let root = root.margin(px(8), 0, 0, 0);
+    let root = root.titled(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold)).map_err(|e| fail(&e))?;
+    let (upper, lower) = root.split_vertically(px(HEIGHT / 2 - 20));
     let days = ratio.iter().chain(high).map(|p| p.0);
     let (first, last) = (days.clone().min().unwrap_or(0), days.max().unwrap_or(1));
     let pad = ((last - first) / 20).max(1);
@@ -417,9 +454,9 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
     {
         let top = points.iter().map(|p| p.1).fold(0.5, f64::max) * 1.25;
         let mut chart = ChartBuilder::on(&area)
-            .margin(16)
+            .margin(px(16))
             .x_label_area_size(if bottom { 56 } else { 10 })
-            .y_label_area_size(92)
+            .y_label_area_size(px(92))
             .build_cartesian_2d(first - pad..last + pad, 0.0..top)
             .map_err(|e| fail(&e))?;
         chart
@@ -433,12 +470,12 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
             .y_label_formatter(&|v| if top < 5.0 { format!("{v:.2}") } else { format!("{v:.0}") })
             .y_desc(desc)
             .x_desc(if bottom { "As-of date of the run" } else { "" })
-            .label_style((FAMILY, 16))
-            .axis_desc_style((FAMILY, 18))
+            .label_style((FAMILY, px(16)))
+            .axis_desc_style((FAMILY, px(18)))
             .draw()
             .map_err(|e| fail(&e))?;
-        chart.draw_series(LineSeries::new(points.to_vec(), colour.stroke_width(3))).map_err(|e| fail(&e))?;
-        chart.draw_series(points.iter().map(|p| Circle::new(*p, 5, colour.filled()))).map_err(|e| fail(&e))?;
+        chart.draw_series(LineSeries::new(points.to_vec(), colour.stroke_width(px(3)))).map_err(|e| fail(&e))?;
+        chart.draw_series(points.iter().map(|p| Circle::new(*p, px(5), colour.filled()))).map_err(|e| fail(&e))?;
     }
     root.present().map_err(|e| fail(&e))?;
     Ok(())

@@ -58,6 +58,7 @@ pre { background: #f3f4f6; padding: 12px; overflow-x: auto; font-size: 13px; }
   body { background: #fff; }
   main { padding: 0; max-width: none; }
   figure, table, .cards { break-inside: avoid; }
+  figure { break-before: auto; page-break-inside: avoid; }
   details { display: block; }
   h2 { break-after: avoid; }
 }

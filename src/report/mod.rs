@@ -269,7 +269,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         Some(ratio) => format!("Admin takes {ratio:.2} hours for every hour with clients"),
         None => "Direct client hours per week".to_owned(),
     };
-    charts::admin_vs_direct(&chart_path, &chart_title, &weeks)?;
+    charts::at_both_scales(&chart_path, |p| charts::admin_vs_direct(p, &chart_title, &weeks))?;
     let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
     let access = access_section::write_files(dir, input, input.access)?;
     if input.access.is_none() {
@@ -526,7 +526,9 @@ fn trend_section(dir: &Path, history: &History, page: &mut Page) -> Result<()> {
         ));
     } else {
         let path = dir.join("charts").join("trend.png");
-        charts::trend(&path, "Admin ratio and clinicians at high risk, run by run", &ratio, &high)?;
+        charts::at_both_scales(&path, |p| {
+            charts::trend(p, "Admin ratio and clinicians at high risk, run by run", &ratio, &high)
+        })?;
         let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
         let first = ratio.first().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
         let last = ratio.last().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
