@@ -149,6 +149,13 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
 }
 
 fn backlog_title_for(flows: &[WeekFlow]) -> String {
+    // Weeks before the export's first referral are empty, not an empty list: start the story at the
+    // first week with any movement or anyone waiting.
+    let active = flows
+        .iter()
+        .position(|f| f.backlog > 0 || f.referrals > 0 || f.first_seen > 0)
+        .map_or(flows, |first| &flows[first..]);
+    let flows = active;
     match (flows.first(), flows.last()) {
         (Some(a), Some(b)) if b.backlog > a.backlog => {
             format!("The waitlist grew from {} to {} people in {} weeks", a.backlog, b.backlog, flows.len())
