@@ -90,9 +90,11 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         })
         .collect();
     let backlog_title = backlog_title_for(&flows);
-    let backlog = render(dir, "waitlist_backlog.png", backlog_title.clone(), |p| {
-        access_charts::backlog(p, &backlog_title, &flows)
-    })?;
+    let draw_backlog = || {
+        render(dir, "waitlist_backlog.png", backlog_title.clone(), |p| {
+            access_charts::backlog(p, &backlog_title, &flows)
+        })
+    };
 
     let waits = &access.waits;
     let all = row_of(waits, ALL_CLINICS, Some("all"));
@@ -106,9 +108,11 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         _ => "Time to a first appointment".to_owned(),
     };
     let curves = &access.detail.curves;
-    let survival = render(dir, "wait_survival.png", survival_title.clone(), |p| {
-        access_charts::survival(p, &survival_title, curves)
-    })?;
+    let draw_survival = || {
+        render(dir, "wait_survival.png", survival_title.clone(), |p| {
+            access_charts::survival(p, &survival_title, curves)
+        })
+    };
 
     let share = all.and_then(|r| f64_at(waits, "within_standard_share", r));
     let within_title = match share {
@@ -116,9 +120,11 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         None => "Share seen within the waiting-time standard".to_owned(),
     };
     let by_week = &access.detail.within_by_week;
-    let within = render(dir, "within_standard.png", within_title.clone(), |p| {
-        access_charts::within_standard(p, &within_title, by_week, share)
-    })?;
+    let draw_within = || {
+        render(dir, "within_standard.png", within_title.clone(), |p| {
+            access_charts::within_standard(p, &within_title, by_week, share)
+        })
+    };
 
     let followup = &access.followup;
     let limit = input.config.followup_business_days as i32;
@@ -128,9 +134,11 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         None => "Follow-up gaps between attended sessions".to_owned(),
     };
     let gaps = &access.detail.gap_business_days;
-    let followup_chart = render(dir, "followup_gaps.png", followup_title.clone(), |p| {
-        access_charts::followup_gaps(p, &followup_title, gaps, limit)
-    })?;
+    let draw_followup_chart = || {
+        render(dir, "followup_gaps.png", followup_title.clone(), |p| {
+            access_charts::followup_gaps(p, &followup_title, gaps, limit)
+        })
+    };
 
     let bars = capacity_bars(input, &access.capacity);
     let capacity_title = match bars.first() {
@@ -142,10 +150,21 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         Some(_) => "First appointments keep pace with referrals: no capacity gap".to_owned(),
         None => "Capacity gap".to_owned(),
     };
-    let capacity = render(dir, "capacity_gap.png", capacity_title.clone(), |p| {
-        access_charts::capacity(p, &capacity_title, &bars)
-    })?;
-    Ok(Some(Rendered { backlog, survival, within, followup: followup_chart, capacity }))
+    let draw_capacity = || {
+        render(dir, "capacity_gap.png", capacity_title.clone(), |p| access_charts::capacity(p, &capacity_title, &bars))
+    };
+    // The five charts are independent: draw them in parallel.
+    let ((backlog, survival), (within, (followup_chart, capacity))) = rayon::join(
+        || rayon::join(draw_backlog, draw_survival),
+        || rayon::join(draw_within, || rayon::join(draw_followup_chart, draw_capacity)),
+    );
+    Ok(Some(Rendered {
+        backlog: backlog?,
+        survival: survival?,
+        within: within?,
+        followup: followup_chart?,
+        capacity: capacity?,
+    }))
 }
 
 fn backlog_title_for(flows: &[WeekFlow]) -> String {
