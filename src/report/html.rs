@@ -58,7 +58,8 @@ pre { background: #f3f4f6; padding: 12px; overflow-x: auto; font-size: 13px; }
   body { background: #fff; }
   main { padding: 0; max-width: none; }
   figure, table, .cards { break-inside: avoid; }
-  figure { break-before: auto; page-break-inside: avoid; }
+  /* Each chart on a page of its own; tables are never cut across pages. */
+  figure { break-before: page; page-break-before: always; page-break-inside: avoid; }
   details { display: block; }
   h2 { break-after: avoid; }
 }
