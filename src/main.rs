@@ -45,7 +45,7 @@ enum Command {
         /// TOML file overriding thresholds, windows and standards.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// Who the report is for: `advocacy` (safe to publish) or `internal` (per-clinician detail).
+        /// Who the report is for: `advocacy` (no person's id, small clinics folded) or `internal` (per-clinician detail).
         #[arg(long, value_enum, default_value_t = Audience::Advocacy)]
         audience: Audience,
     },

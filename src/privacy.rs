@@ -6,7 +6,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Audience {
-    /// Safe to publish: no per-clinician tables or heat map in the page.
+    /// For funders, boards and the press: no clinician or client id, small clinics folded.
     #[default]
     Advocacy,
     /// The clinic's own management: per-clinician rows under the export's pseudonymous ids.

@@ -173,6 +173,13 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             ));
         }
     }
+    if options.audience == Audience::Advocacy {
+        warnings.push(format!(
+            "small-cell suppression is not applied in this version: counts of people below {} are shown as they are; \
+             check them before publishing.",
+            config.min_cell
+        ));
+    }
     if !folded.is_empty() {
         warnings.push(format!(
             "{} clinic(s) with fewer than {} clinicians are reported together as \"{}\" to protect the people in them.",
