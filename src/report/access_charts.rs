@@ -4,7 +4,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::path::Path;
 
-use super::charts::{chart_error, px, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
+use super::charts::{chart_error, house_mesh, legend, px, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
 use crate::dates::Day;
 use crate::error::Result;
 use crate::indicators::access::{Curve, WeekStandard};
@@ -20,7 +20,6 @@ const WITHIN: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const OVER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 /// Empty rows below the capacity bars that keep the legend clear of them.
 const LEGEND_ROWS: f64 = 1.4;
-const GRID: RGBColor = RGBColor(0xE4, 0xE7, 0xEB);
 
 fn urgency_colour(urgency: &str) -> RGBColor {
     match urgency {
@@ -86,16 +85,11 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..top)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
         .x_labels(0)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .y_desc("Waiting at Sunday")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, f.backlog as f64)).collect();
@@ -104,14 +98,7 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .map_err(|e| fail(&e))?
         .label("People on the waitlist (backlog)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(px(3))));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(|e| fail(&e))?;
 
     let top = flows.iter().map(|f| f.referrals.max(f.first_seen)).max().unwrap_or(0).max(1) as f64 * 1.3;
     let mut chart = ChartBuilder::on(&lower)
@@ -121,18 +108,13 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .y_label_area_size(px(92))
         .build_cartesian_2d(x_range, 0.0..top)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
         .x_labels(flows.len().max(2))
         .x_label_formatter(&labels)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Week starting (Monday)")
         .y_desc("People per week")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (pick, colour, label) in [
@@ -147,14 +129,7 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled()))).map_err(|e| fail(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -176,17 +151,12 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
         .y_label_area_size(px(92))
         .build_cartesian_2d(0.0..x_max, 0.0..1.05)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
+    house_mesh(&mut chart.configure_mesh())
         .y_labels(6)
         .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Days since referral")
         .y_desc("Still waiting for a first appointment")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
@@ -224,14 +194,7 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
                 .map_err(|e| fail(&e))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -255,19 +218,14 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
         .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..1.1)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
         .x_labels(weeks.len().max(2))
         .x_label_formatter(&labels)
         .y_labels(6)
         .y_label_formatter(&|v| if *v <= 1.0 { format!("{:.0} %", v * 100.0) } else { String::new() })
         .x_desc("Week the referral was received (Monday)")
         .y_desc("Seen within standard")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let points: Vec<(f64, f64)> = weeks
@@ -294,14 +252,7 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
             .label(format!("Last 12 months: {:.0} %", share * 100.0))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(px(2))));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -328,11 +279,8 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
         .build_cartesian_2d(-0.5..(last as f64 + 0.5), 0.0..top)
         .map_err(|e| fail(&e))?;
     let label_every = ((last + 1) / 12).max(1);
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
         .x_labels(last as usize + 1)
         .x_label_formatter(&|x| {
             let i = x.round() as i32;
@@ -347,8 +295,6 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Business days (Monday–Friday) since the previous attended session")
         .y_desc("Follow-up gaps")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (over, colour, label) in [
@@ -368,14 +314,7 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
     chart
         .draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], px(8), px(5), BLACK.stroke_width(px(2))))
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -404,11 +343,8 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         .y_label_area_size(label_width.max(90))
         .build_cartesian_2d(0.0..right, -0.5 - LEGEND_ROWS..n - 0.5)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_y_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
         // At least one label slot per row unit, so that every integer row (a bar) gets a tick.
         .y_labels((n + LEGEND_ROWS).ceil() as usize + 2)
         .y_label_formatter(&|y| {
@@ -421,8 +357,6 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         })
         .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Full-time-equivalent clinicians")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let row = |i: usize| n - 1.0 - i as f64;

@@ -1,5 +1,6 @@
 //! PNG charts drawn with plotters and the embedded DejaVu Sans (no system fonts, no fontconfig).
 
+use plotters::chart::MeshStyle;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::path::Path;
@@ -64,6 +65,30 @@ pub(crate) fn short_date(day: Day) -> String {
     format!("{d} {} {}", MONTHS[month as usize - 1], year % 100)
 }
 
+/// The axes in the house style: faint grid, 16 px tick labels, 18 px axis titles.
+pub(crate) fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .label_style((FAMILY, px(16)))
+        .axis_desc_style((FAMILY, px(18)))
+}
+
+/// The legend in the house style: a light box in one corner.
+pub(crate) fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FAMILY, px(16)))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+}
+
 /// One week of network totals behind the admin-vs-direct chart.
 #[derive(Debug, Clone, Copy)]
 pub struct WeekHours {
@@ -103,17 +128,12 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         .y_label_area_size(px(92))
         .build_cartesian_2d(x_range.clone(), 0.0..top)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .x_labels(weeks.len().max(2))
         .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|h| format!("{h:.0}"))
         .y_desc("Hours per week, all clinicians")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     let series = |pick: fn(&WeekHours) -> f64| {
@@ -129,14 +149,7 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled()))).map_err(|e| fail(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
 
     let ratios: Vec<(f64, f64)> =
         weeks.iter().enumerate().filter_map(|(i, w)| w.ratio.map(|r| (i as f64, r))).collect();
@@ -148,19 +161,14 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         .y_label_area_size(px(92))
         .build_cartesian_2d(x_range, 0.0..top_ratio)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .x_labels(weeks.len().max(2))
         .x_label_formatter(&week_label)
         .y_labels(5)
         .y_label_formatter(&|r| format!("{r:.2}"))
         .x_desc("Week starting (Monday)")
         .y_desc("Admin h per client h")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart.draw_series(LineSeries::new(ratios.clone(), RATIO.stroke_width(px(2)))).map_err(|e| fail(&e))?;
@@ -207,18 +215,13 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
         .y_label_area_size(px(80))
         .build_cartesian_2d(lo..hi, 0.0..top)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         // Counts of clinicians: whole numbers only, so small axes do not repeat a label.
         .y_label_formatter(&|c| if (c - c.round()).abs() < 1e-9 { format!("{c:.0}") } else { String::new() })
         .x_label_formatter(&|x| if hi - lo < 5.0 { format!("{x:.1}") } else { format!("{x:.0}") })
         .x_desc(x_desc)
         .y_desc("Clinicians")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
@@ -269,11 +272,8 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
         .y_label_area_size(px(80))
         .build_cartesian_2d(-0.5..n - 0.5, 0.0..top)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .x_labels(weeks.len().max(2))
         .x_label_formatter(&|x| {
             let i = x.round();
@@ -286,8 +286,6 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
         .y_label_formatter(&|c| format!("{c:.0}"))
         .x_desc("Week starting (Monday)")
         .y_desc("Clinicians who worked that week")
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     for (tier, (colour, label)) in [(LOW, "Low"), (MODERATE, "Moderate"), (HIGH, "High")].into_iter().enumerate() {
@@ -301,14 +299,7 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
             .label(format!("{label} risk"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], colour.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }
@@ -330,11 +321,8 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
         .y_label_area_size(px(300))
         .build_cartesian_2d(0.0..max, -0.5..n - 0.5)
         .map_err(|e| fail(&e))?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh())
         .disable_y_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
         .y_labels(items.len().max(2))
         .y_label_formatter(&|y| {
             let i = y.round();
@@ -345,8 +333,6 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
         })
         .x_label_formatter(&|x| format!("{x:.1}"))
         .x_desc(x_desc)
-        .label_style((FAMILY, px(16)))
-        .axis_desc_style((FAMILY, px(18)))
         .draw()
         .map_err(|e| fail(&e))?;
     chart
@@ -459,19 +445,14 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
             .y_label_area_size(px(92))
             .build_cartesian_2d(first - pad..last + pad, 0.0..top)
             .map_err(|e| fail(&e))?;
-        chart
-            .configure_mesh()
+        house_mesh(&mut chart.configure_mesh())
             .disable_x_mesh()
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(BLACK.mix(0.08))
             .x_labels(6)
             .x_label_formatter(&|d| if bottom { short_date(*d) } else { String::new() })
             .y_labels(5)
             .y_label_formatter(&|v| if top < 5.0 { format!("{v:.2}") } else { format!("{v:.0}") })
             .y_desc(desc)
             .x_desc(if bottom { "As-of date of the run" } else { "" })
-            .label_style((FAMILY, px(16)))
-            .axis_desc_style((FAMILY, px(18)))
             .draw()
             .map_err(|e| fail(&e))?;
         chart.draw_series(LineSeries::new(points.to_vec(), colour.stroke_width(px(3)))).map_err(|e| fail(&e))?;
