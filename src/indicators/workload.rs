@@ -208,6 +208,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     for c in ["admin_s", "documentation_s", "supervision_s", "training_s", "after_hours_s", "supervision_received_s"] {
         fills.push(if admin_columns { col(c).fill_null(lit(0i64)) } else { lit(NULL).cast(DataType::Int64).alias(c) });
     }
+    // Materialised once: the clinician-week keys feed both the caseload plan and the detail plan.
     let mut worked = worked.with_columns(fills).collect()?.lazy();
 
     let fte = match &data.roster {
