@@ -115,7 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })
             .with_context(|| format!("run on {} failed", input.display()))?;
             log::debug(&format!(
-                "{} rows rejected in all; admin ratio {:?}; {} clinicians at high risk",
+                "{} rows rejected in all; admin ratio {:?}; clinicians at high risk: {:?}",
                 outcome.rejected_rows, outcome.summary.admin_ratio, outcome.summary.risk_high
             ));
         }

@@ -12,7 +12,8 @@ fn generate(dir: &Dir, folder: &str, seed: &str) {
         "--clinics",
         "1",
         "--clinicians",
-        "4",
+        // 12: enough people that the advocacy report shows the network's rates (min_cell 11).
+        "12",
         "--weeks",
         "10",
         "--seed",

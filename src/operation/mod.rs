@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{access, workload, Window};
 use crate::ingest::{self, CLINICIANS};
 use crate::log;
+use crate::privacy::tables::{rules, Protection};
 use crate::privacy::Audience;
 use crate::report::history::{self, History};
 use crate::report::{self, ReportInput, Summary};
@@ -173,13 +174,6 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             ));
         }
     }
-    if options.audience == Audience::Advocacy {
-        warnings.push(format!(
-            "small-cell suppression is not applied in this version: counts of people below {} are shown as they are; \
-             check them before publishing.",
-            config.min_cell
-        ));
-    }
     if !folded.is_empty() {
         warnings.push(format!(
             "{} clinic(s) with fewer than {} clinicians are reported together as \"{}\" to protect the people in them.",
@@ -191,9 +185,24 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     for warning in &warnings {
         log::warn(warning);
     }
-    let workload = workload::compute(&data, &window, config)?;
-    let access = access::compute(&data, &workload.detail, &window, config)?;
+    let mut workload = workload::compute(&data, &window, config)?;
+    let mut access = access::compute(&data, &workload.detail, &window, config)?;
     stages.lap("indicators");
+    let mut protection = Protection {
+        min_cell: (options.audience == Audience::Advocacy).then_some(config.min_cell),
+        ..Protection::default()
+    };
+    protection.apply("clinic_weeks", &mut workload.clinic_weeks, &rules::CLINIC_WEEKS)?;
+    if let Some(access) = access.as_mut() {
+        if let Some(m) = protection.min_cell {
+            crate::privacy::tables::thin_access_detail(&mut access.detail, &access.waits, m)?;
+        }
+        protection.apply("waitlist_weeks", &mut access.waitlist_weeks, &rules::WAITLIST_WEEKS)?;
+        protection.apply("waits", &mut access.waits, &rules::WAITS)?;
+        protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
+        protection.apply("capacity", &mut access.capacity, &rules::CAPACITY)?;
+    }
+    stages.lap("suppression");
 
     let name = dates::format_day(as_of);
     let run_id = publish::run_id();
@@ -207,6 +216,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         access: access.as_ref(),
         warnings: &warnings,
         audience: options.audience,
+        protection: &protection,
     };
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");

@@ -1,6 +1,7 @@
 //! Who a report is for, and what it may therefore show (SPEC §4 "Audiences").
 
 pub mod suppress;
+pub mod tables;
 
 use clap::ValueEnum;
 use serde::Serialize;

@@ -34,10 +34,27 @@ fn urgency_colour(urgency: &str) -> RGBColor {
 #[derive(Debug, Clone, Copy)]
 pub struct WeekFlow {
     pub week: Day,
-    pub referrals: i64,
-    pub first_seen: i64,
-    pub backlog: i64,
+    /// None where small-cell suppression hides the count (advocacy).
+    pub referrals: Option<i64>,
+    pub first_seen: Option<i64>,
+    pub backlog: Option<i64>,
 }
+
+/// Runs of consecutive shown points: a hidden count breaks a line instead of being drawn as zero.
+fn runs(values: &[Option<i64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => runs.last_mut().into_iter().for_each(|run| run.push((i as f64, *v as f64))),
+            None => runs.push(Vec::new()),
+        }
+    }
+    runs.retain(|run| !run.is_empty());
+    runs
+}
+
+/// A hidden weekly count: a small grey cross on the axis, so the gap reads as "not shown", not "none".
+const HIDDEN: RGBColor = RGBColor(150, 150, 150);
 
 /// One bar of the capacity chart.
 #[derive(Debug, Clone)]
@@ -64,6 +81,29 @@ fn week_labeller(weeks: &[Day]) -> impl Fn(&f64) -> String + '_ {
     }
 }
 
+/// Grey crosses on the x axis where a count is hidden, once with a legend entry.
+fn mark_hidden<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    values: &[Option<i64>],
+    top: f64,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if values.iter().all(Option::is_some) {
+        return Ok(());
+    }
+    let y = top * 0.02;
+    chart
+        .draw_series(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_none())
+                .map(|(i, _)| Cross::new((i as f64, y), px(5), HIDDEN.stroke_width(px(2)))),
+        )?
+        .label("Not shown: a count under the small-cell limit")
+        .legend(|(x, y)| Cross::new((x + 12, y), px(5), HIDDEN.stroke_width(px(2))));
+    Ok(())
+}
+
 /// Backlog at each Sunday (upper panel) above weekly referrals and first appointments (lower).
 pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
     register_fonts();
@@ -77,7 +117,7 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
     let weeks: Vec<Day> = flows.iter().map(|f| f.week).collect();
     let labels = week_labeller(&weeks);
     let x_range = -0.5..(flows.len().max(1) as f64 - 0.5);
-    let top = flows.iter().map(|f| f.backlog).max().unwrap_or(0).max(1) as f64 * 1.2;
+    let top = flows.iter().filter_map(|f| f.backlog).max().unwrap_or(0).max(1) as f64 * 1.2;
     let mut chart = ChartBuilder::on(&upper)
         .margin(px(20))
         .margin_bottom(px(4))
@@ -92,15 +132,21 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .y_desc("Waiting at Sunday")
         .draw()
         .map_err(|e| fail(&e))?;
-    let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, f.backlog as f64)).collect();
-    chart
-        .draw_series(AreaSeries::new(points.clone(), 0.0, BACKLOG.mix(0.18)).border_style(BACKLOG.stroke_width(px(3))))
-        .map_err(|e| fail(&e))?
-        .label("People on the waitlist (backlog)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(px(3))));
+    let backlog: Vec<Option<i64>> = flows.iter().map(|f| f.backlog).collect();
+    for (k, points) in runs(&backlog).into_iter().enumerate() {
+        let series = chart
+            .draw_series(AreaSeries::new(points, 0.0, BACKLOG.mix(0.18)).border_style(BACKLOG.stroke_width(px(3))))
+            .map_err(|e| fail(&e))?;
+        if k == 0 {
+            series
+                .label("People on the waitlist (backlog)")
+                .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(px(3))));
+        }
+    }
+    mark_hidden(&mut chart, &backlog, top).map_err(|e| fail(&e))?;
     legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(|e| fail(&e))?;
 
-    let top = flows.iter().map(|f| f.referrals.max(f.first_seen)).max().unwrap_or(0).max(1) as f64 * 1.3;
+    let top = flows.iter().filter_map(|f| f.referrals.max(f.first_seen)).max().unwrap_or(0).max(1) as f64 * 1.3;
     let mut chart = ChartBuilder::on(&lower)
         .margin(px(20))
         .margin_top(px(4))
@@ -118,16 +164,24 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
         .draw()
         .map_err(|e| fail(&e))?;
     for (pick, colour, label) in [
-        ((|f: &WeekFlow| f.referrals) as fn(&WeekFlow) -> i64, REFERRALS, "Referrals received"),
+        ((|f: &WeekFlow| f.referrals) as fn(&WeekFlow) -> Option<i64>, REFERRALS, "Referrals received"),
         (|f: &WeekFlow| f.first_seen, STARTS, "First appointments"),
     ] {
-        let points: Vec<(f64, f64)> = flows.iter().enumerate().map(|(i, f)| (i as f64, pick(f) as f64)).collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3))))
-            .map_err(|e| fail(&e))?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled()))).map_err(|e| fail(&e))?;
+        let values: Vec<Option<i64>> = flows.iter().map(pick).collect();
+        for (k, points) in runs(&values).into_iter().enumerate() {
+            let series = chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3))))
+                .map_err(|e| fail(&e))?;
+            if k == 0 {
+                series
+                    .label(label)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], colour.stroke_width(px(3))));
+            }
+            chart
+                .draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled())))
+                .map_err(|e| fail(&e))?;
+        }
+        mark_hidden(&mut chart, &values, top).map_err(|e| fail(&e))?;
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;

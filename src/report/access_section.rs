@@ -75,7 +75,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity];
     for (name, frame) in TABLES.iter().zip(frames) {
         let published = tables::publishable(frame, &input.data.ids)?;
-        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
+        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), input.protection.tables.get(*name))?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
 
@@ -84,9 +84,9 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         .filter(|&r| u32_at(weeks, "clinic", r) == ALL_CLINICS)
         .map(|r| WeekFlow {
             week: i32_at(weeks, "week", r).unwrap_or(0),
-            referrals: i64_at(weeks, "referrals", r),
-            first_seen: i64_at(weeks, "first_seen", r),
-            backlog: i64_at(weeks, "backlog", r),
+            referrals: shown_count(input, "waitlist_weeks", weeks, "referrals", r),
+            first_seen: shown_count(input, "waitlist_weeks", weeks, "first_seen", r),
+            backlog: shown_count(input, "waitlist_weeks", weeks, "backlog", r),
         })
         .collect();
     let backlog_title = backlog_title_for(&flows);
@@ -100,7 +100,9 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let all = row_of(waits, ALL_CLINICS, Some("all"));
     let km = all.and_then(|r| i32_at(waits, "km_median_days", r));
     let completed = all.and_then(|r| f64_at(waits, "completed_median_days", r));
+    let km_withheld = all.is_some_and(|r| input.protection.text("waits", "km_median_days", r).is_some());
     let survival_title = match (km, completed) {
+        _ if km_withheld => "Time to a first appointment".to_owned(),
         (Some(k), Some(c)) => {
             format!("Half wait {k} days or more; the median of those already seen says {} days", days(Some(c)))
         }
@@ -167,22 +169,33 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     }))
 }
 
+/// A count as a number, or None when suppression hides it.
+fn shown_count(input: &ReportInput, table: &str, frame: &DataFrame, column: &str, row: usize) -> Option<i64> {
+    match input.protection.text(table, column, row) {
+        Some(_) => None,
+        None => Some(i64_at(frame, column, row)),
+    }
+}
+
 fn backlog_title_for(flows: &[WeekFlow]) -> String {
     // Weeks before the export's first referral are empty, not an empty list: start the story at the
-    // first week with any movement or anyone waiting.
+    // first week with any movement or anyone waiting (a hidden count is at least one).
+    let moving = |v: Option<i64>| v != Some(0);
     let active = flows
         .iter()
-        .position(|f| f.backlog > 0 || f.referrals > 0 || f.first_seen > 0)
+        .position(|f| moving(f.backlog) || moving(f.referrals) || moving(f.first_seen))
         .map_or(flows, |first| &flows[first..]);
     let flows = active;
-    match (flows.first(), flows.last()) {
-        (Some(a), Some(b)) if b.backlog > a.backlog => {
-            format!("The waitlist grew from {} to {} people in {} weeks", a.backlog, b.backlog, flows.len())
+    let ends = (flows.first().map(|f| f.backlog), flows.last().map(|f| f.backlog));
+    match ends {
+        (Some(Some(a)), Some(Some(b))) if b > a => {
+            format!("The waitlist grew from {a} to {b} people in {} weeks", flows.len())
         }
-        (Some(a), Some(b)) if b.backlog < a.backlog => {
-            format!("The waitlist fell from {} to {} people in {} weeks", a.backlog, b.backlog, flows.len())
+        (Some(Some(a)), Some(Some(b))) if b < a => {
+            format!("The waitlist fell from {a} to {b} people in {} weeks", flows.len())
         }
-        (_, Some(b)) => format!("{} people are waiting for a first appointment", b.backlog),
+        (_, Some(Some(b))) => format!("{b} people are waiting for a first appointment"),
+        (_, Some(None)) => "People waiting for a first appointment, week by week".to_owned(),
         _ => "Waitlist".to_owned(),
     }
 }
@@ -224,7 +237,7 @@ fn money(value: f64) -> String {
 fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
     let waits = &access.waits;
     let mut sentences = Vec::new();
-    if let Some(r) = row_of(waits, ALL_CLINICS, Some("all")) {
+    if let Some(r) = row_of(waits, ALL_CLINICS, Some("all")).filter(|&r| input.protection.text("waits", "km_median_days", r).is_none()) {
         let longest = access.detail.curves.iter().find(|c| c.urgency == "all").map_or(0, |c| c.last_day);
         let completed = f64_at(waits, "completed_median_days", r);
         let seen_only = match completed {
@@ -300,10 +313,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         .map(|&r| {
             vec![
                 i32_at(weeks, "week", r).map(dates::format_day).unwrap_or_default(),
-                i64_at(weeks, "referrals", r).to_string(),
-                i64_at(weeks, "first_seen", r).to_string(),
-                i64_at(weeks, "closed_unseen", r).to_string(),
-                i64_at(weeks, "backlog", r).to_string(),
+                input.count("waitlist_weeks", weeks, "referrals", r),
+                input.count("waitlist_weeks", weeks, "first_seen", r),
+                input.count("waitlist_weeks", weeks, "closed_unseen", r),
+                input.count("waitlist_weeks", weeks, "backlog", r),
             ]
         })
         .collect();
@@ -327,7 +340,8 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
     let rows: Vec<Vec<String>> = (0..waits.height())
         .filter(|&r| {
             let clinic = u32_at(waits, "clinic", r);
-            (clinic == ALL_CLINICS || str_at(waits, "urgency", r) == "all") && i64_at(waits, "referrals", r) > 0
+            (clinic == ALL_CLINICS || str_at(waits, "urgency", r) == "all")
+                && shown_count(input, "waits", waits, "referrals", r) != Some(0)
         })
         .map(|r| {
             let urgency = str_at(waits, "urgency", r);
@@ -344,14 +358,14 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
             vec![
                 clinic_name(input, clinic),
                 urgency.clone(),
-                i64_at(waits, "referrals", r).to_string(),
-                i64_at(waits, "seen", r).to_string(),
-                i64_at(waits, "still_waiting", r).to_string(),
-                i64_at(waits, "closed_unseen", r).to_string(),
-                not_reached(i32_at(waits, "km_median_days", r)),
-                not_reached(i32_at(waits, "km_p90_days", r)),
-                days(f64_at(waits, "completed_median_days", r)),
-                percent(f64_at(waits, "within_standard_share", r)),
+                input.count("waits", waits, "referrals", r),
+                input.count("waits", waits, "seen", r),
+                input.count("waits", waits, "still_waiting", r),
+                input.count("waits", waits, "closed_unseen", r),
+                input.figure("waits", waits, "km_median_days", r, |v| not_reached(v.map(|d| d as i32))),
+                input.figure("waits", waits, "km_p90_days", r, |v| not_reached(v.map(|d| d as i32))),
+                input.figure("waits", waits, "completed_median_days", r, days),
+                input.figure("waits", waits, "within_standard_share", r, percent),
             ]
         })
         .collect();
@@ -379,12 +393,19 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         .iter()
         .filter(|w| w.judged > 0)
         .map(|w| {
-            vec![
-                dates::format_day(w.week),
-                w.judged.to_string(),
-                w.within.to_string(),
-                percent(Some(f64::from(w.within) / f64::from(w.judged))),
-            ]
+            let protection = input.protection;
+            // A weekly share over fewer than min_cell referrals is withheld (advocacy); within and
+            // judged − within are both hidden when either is small, so neither follows from the other.
+            let [within, _, judged]: [String; 3] = protection
+                .line(&[i64::from(w.within), i64::from(w.judged - w.within)], i64::from(w.judged))
+                .try_into()
+                .unwrap_or_default();
+            let share = if protection.too_few(i64::from(w.judged)) {
+                crate::privacy::tables::WITHHELD.to_owned()
+            } else {
+                percent(Some(f64::from(w.within) / f64::from(w.judged)))
+            };
+            vec![dates::format_day(w.week), judged, within, share]
         })
         .collect();
     figure(
@@ -414,10 +435,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         .map(|r| {
             vec![
                 clinic_name(input, u32_at(followup, "clinic", r)),
-                i64_at(followup, "clients", r).to_string(),
-                days(f64_at(followup, "second_wait_median_days", r)),
+                input.count("followup", followup, "clients", r),
+                input.figure("followup", followup, "second_wait_median_days", r, days),
                 i64_at(followup, "followup_gaps", r).to_string(),
-                percent(f64_at(followup, "followup_over_standard_share", r)),
+                input.figure("followup", followup, "followup_over_standard_share", r, percent),
             ]
         })
         .collect();
@@ -455,7 +476,7 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
                 clinic_name(input, u32_at(capacity, "clinic", r)),
                 optional(f64_at(capacity, "referrals_per_week", r), 1),
                 optional(f64_at(capacity, "starts_per_week", r), 1),
-                i64_at(capacity, "backlog", r).to_string(),
+                input.count("capacity", capacity, "backlog", r),
                 optional(f64_at(capacity, "target_backlog", r), 0),
                 optional(f64_at(capacity, "extra_starts_per_week", r), 2),
                 optional(f64_at(capacity, "hours_per_client", r), 1),

@@ -11,6 +11,7 @@ use super::ReportInput;
 use crate::config::Components;
 use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
+use crate::privacy::tables::WITHHELD;
 use crate::privacy::Audience;
 
 /// Length of one client session, for expressing admin hours as sessions not offered.
@@ -106,7 +107,26 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         config.tiers.sustained_of
     ));
     let mut sentences = Vec::new();
-    if head.scored > 0 {
+    let protection = input.protection;
+    if head.scored > 0 && protection.min_cell.is_some() {
+        // As clinic_weeks publishes the network's last week, so that no figure here undoes its suppression.
+        let cw = &input.workload.clinic_weeks;
+        let last = (0..cw.height()).rev().find(|&r| codes(cw, "clinic").get(r) == Some(&ALL_CLINICS));
+        let text = |column: &str| last.map_or("0".to_owned(), |r| input.count("clinic_weeks", cw, column, r));
+        let (high, scored) = (text("risk_high"), text("clinicians"));
+        let share = match (high.parse::<f64>(), scored.parse::<f64>()) {
+            (Ok(h), Ok(s)) if s > 0.0 => format!(" ({:.0} %)", 100.0 * h / s),
+            _ => String::new(),
+        };
+        sentences.push(format!(
+            "{high} of {scored} clinicians{share} are at high risk on their workload of the last {} weeks; {} of them have been \
+             high in at least {} of the last {} weeks.",
+            config.risk_window_weeks,
+            protection.people(head.sustained as i64),
+            config.tiers.sustained_weeks,
+            config.tiers.sustained_of
+        ));
+    } else if head.scored > 0 {
         sentences.push(format!(
             "{} of {} clinicians ({:.0} %) are at high risk on their workload of the last {} weeks; {} of them have been \
              high in at least {} of the last {} weeks.",
@@ -119,7 +139,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             config.tiers.sustained_of
         ));
     }
-    if let Some(after) = head.after_hours_per_clinician_week {
+    if let Some(after) = head.after_hours_per_clinician_week.filter(|_| !protection.too_few(head.scored as i64)) {
         sentences.push(format!("Each clinician works {after:.1} hours a week after hours on average."));
     }
     if let Some(sessions) = head.sessions_lost_per_month {
@@ -148,33 +168,61 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     let clinic = codes(cw, "clinic");
     let weeks_col: Vec<i32> =
         cw.column("week").ok().and_then(|c| c.i32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default();
-    let [low, moderate, high] = ["risk_low", "risk_moderate", "risk_high"].map(|c| floats(cw, c));
-    let tier_weeks: Vec<(i32, [i64; 3])> = (0..clinic.len())
-        .filter(|&r| clinic[r] == ALL_CLINICS)
-        .map(|r| {
-            let n = |v: &Vec<Option<f64>>| v.get(r).copied().flatten().unwrap_or(0.0) as i64;
-            (weeks_col[r], [n(&low), n(&moderate), n(&high)])
+    // Suppressed cells are null in the advocacy frame; their published text stands in for them.
+    let [low, moderate, high, all] = ["risk_low", "risk_moderate", "risk_high", "clinicians"].map(|c| floats(cw, c));
+    let network_rows: Vec<usize> = (0..clinic.len()).filter(|&r| clinic[r] == ALL_CLINICS).collect();
+    let tier_weeks: Vec<charts::TierWeek> = network_rows
+        .iter()
+        .map(|&r| {
+            let n = |v: &Vec<Option<f64>>| v.get(r).copied().flatten().map(|x| x as i64);
+            charts::TierWeek {
+                week: weeks_col[r],
+                tiers: [n(&low), n(&moderate), n(&high)],
+                clinicians: n(&all),
+            }
         })
         .collect();
-    let last_high = tier_weeks.last().map_or(0, |w| w.1[2]);
-    let tier_title = format!("{last_high} clinicians at high risk in the last week");
+    let text = |row: Option<&usize>, column: &str| row.map_or("0".to_owned(), |&r| input.count("clinic_weeks", cw, column, r));
+    let last = network_rows.last();
+    let last_high = text(last, "risk_high");
+    let tier_title = if last_high.starts_with('<') {
+        format!("Fewer than {} clinicians at high risk in the last week", input.config.min_cell)
+    } else if last_high == crate::privacy::tables::SUPPRESSED {
+        "Clinicians by risk tier, week by week".to_owned()
+    } else {
+        format!("{last_high} clinicians at high risk in the last week")
+    };
     let tier_rows = tier_weeks.clone();
+    let min_cell = input.config.min_cell;
+    let suppressed_note = if input.protection.tables.get("clinic_weeks").is_some_and(|o| !o.is_empty()) {
+        format!(
+            " Grey: tiers not shown because a count is under {min_cell} (or would give one away by subtraction); \
+             the table gives \"<{min_cell}\" or \"suppressed\" for them."
+        )
+    } else {
+        String::new()
+    };
     charts_to_draw.push(Chart {
         file: "risk_tiers.png",
         alt: format!(
             "Stacked bars of clinicians by risk tier per week; in the last week {} low, {} moderate, {} high.",
-            tier_weeks.last().map_or(0, |w| w.1[0]),
-            tier_weeks.last().map_or(0, |w| w.1[1]),
+            text(last, "risk_low"),
+            text(last, "risk_moderate"),
             last_high
         ),
-        caption: "Each week's tier is scored on the risk window ending that week.".into(),
-        render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows)),
+        caption: format!("Each week's tier is scored on the risk window ending that week.{suppressed_note}"),
+        render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows, min_cell)),
         data: Some((
             vec!["Week starting", "Low", "Moderate", "High"],
-            tier_weeks
+            network_rows
                 .iter()
-                .map(|(week, c)| {
-                    vec![crate::dates::format_day(*week), c[0].to_string(), c[1].to_string(), c[2].to_string()]
+                .map(|&r| {
+                    vec![
+                        crate::dates::format_day(weeks_col[r]),
+                        input.count("clinic_weeks", cw, "risk_low", r),
+                        input.count("clinic_weeks", cw, "risk_moderate", r),
+                        input.count("clinic_weeks", cw, "risk_high", r),
+                    ]
                 })
                 .collect(),
         )),
@@ -185,7 +233,9 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         .iter()
         .filter_map(|name| {
             let strains: Vec<f64> = floats(risk, &format!("{name}_strain")).into_iter().flatten().collect();
-            (!strains.is_empty()).then(|| (display(name), strains.iter().sum::<f64>() / strains.len() as f64))
+            // A mean over fewer than min_cell people is withheld (advocacy).
+            (!strains.is_empty() && !protection.too_few(strains.len() as i64))
+                .then(|| (display(name), strains.iter().sum::<f64>() / strains.len() as f64))
         })
         .collect();
     drivers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -225,21 +275,21 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         } else {
             (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
         };
+        let [below_text, between_text, over_text, n_text]: [String; 4] = protection
+            .line(&[below as i64, (values.len() - below - over) as i64, over as i64], values.len() as i64)
+            .try_into()
+            .unwrap_or_default();
+        let median_text =
+            if protection.too_few(values.len() as i64) { WITHHELD.to_owned() } else { format!("{median:.2}") };
         let data = (
             vec!["Clinicians", "At or below green", "Between green and red", "Above red", "Median"],
-            vec![vec![
-                values.len().to_string(),
-                below.to_string(),
-                (values.len() - below - over).to_string(),
-                over.to_string(),
-                format!("{median:.2}"),
-            ]],
+            vec![vec![n_text.clone(), below_text, between_text, over_text.clone(), median_text]],
         );
         let title = match name {
             "admin_ratio" => {
-                format!("{over} of {} clinicians spend more than {} h on admin per client hour", values.len(), ramp.red)
+                format!("{over_text} of {n_text} clinicians spend more than {} h on admin per client hour", ramp.red)
             }
-            _ => format!("{over} of {} clinicians carry more than {} active clients per FTE", values.len(), ramp.red),
+            _ => format!("{over_text} of {n_text} clinicians carry more than {} active clients per FTE", ramp.red),
         };
         let green = format!("green {}", ramp.green);
         let red = format!("red {}", ramp.red);
@@ -248,8 +298,8 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             alt: format!(
                 "Histogram of {} across {} clinicians; {} above the red value {}.",
                 name.replace('_', " "),
-                values.len(),
-                over,
+                n_text,
+                over_text,
                 ramp.red
             ),
             caption: format!(
@@ -328,23 +378,48 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
         );
         return Ok(());
     };
-    let pct = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{:.0} %", v * 100.0));
-    let mean = |v: Option<f64>| v.map_or("–".to_owned(), |v| format!("{v:.0}"));
+    let protection = input.protection;
+    let [burnout_n, no_burnout_n, matched]: [String; 3] = protection
+        .line(&[check.burnout.n as i64, check.no_burnout.n as i64], check.matched as i64)
+        .try_into()
+        .unwrap_or_default();
+    // Means and shares of a survey group resting on fewer than min_cell people are withheld.
+    let group_ok = |n: usize| !protection.too_few(n as i64);
+    let pct = |v: Option<f64>, n: usize| {
+        if !group_ok(n) {
+            return WITHHELD.to_owned();
+        }
+        v.map_or("–".to_owned(), |v| format!("{:.0} %", v * 100.0))
+    };
+    let mean = |v: Option<f64>, n: usize| {
+        if !group_ok(n) {
+            return WITHHELD.to_owned();
+        }
+        v.map_or("–".to_owned(), |v| format!("{v:.0}"))
+    };
     if !check.enough {
         page.paragraph(&format!(
             "Only {} clinicians answered the Mini-Z burnout item in the {ANSWER_MAX_AGE_DAYS} days to the as-of date and have a score: too few (fewer than {MIN_MATCHED}) to conclude anything about how well the score matches.",
-            check.matched
+            matched
+        ));
+    } else if !group_ok(check.burnout.n) || !group_ok(check.no_burnout.n) {
+        page.paragraph(&format!(
+            "{matched} clinicians answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days. One of the two \
+             survey groups has fewer than {} people, so its figures are withheld in this report. Rank correlation \
+             between score and answer: {}.",
+            input.config.min_cell,
+            check.spearman.map_or("not defined".to_owned(), |r| format!("{r:.2}"))
         ));
     } else {
         page.paragraph(&format!(
             "Of {} clinicians who answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days, the {} reporting burnout (answer 3 or more) have a mean workload score of {} against {} for the {} who do not; {} of them are in the high tier against {}. Rank correlation between score and answer: {}.",
-            check.matched,
-            check.burnout.n,
-            mean(check.burnout.mean_score),
-            mean(check.no_burnout.mean_score),
-            check.no_burnout.n,
-            pct(check.burnout.high_share),
-            pct(check.no_burnout.high_share),
+            matched,
+            burnout_n,
+            mean(check.burnout.mean_score, check.burnout.n),
+            mean(check.no_burnout.mean_score, check.no_burnout.n),
+            no_burnout_n,
+            pct(check.burnout.high_share, check.burnout.n),
+            pct(check.no_burnout.high_share, check.no_burnout.n),
             check.spearman.map_or("not defined".to_owned(), |r| format!("{r:.2}"))
         ));
     }
@@ -354,15 +429,15 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
         &[
             vec![
                 "Reports burnout (Mini-Z ≥ 3)".into(),
-                check.burnout.n.to_string(),
-                mean(check.burnout.mean_score),
-                pct(check.burnout.high_share),
+                burnout_n.clone(),
+                mean(check.burnout.mean_score, check.burnout.n),
+                pct(check.burnout.high_share, check.burnout.n),
             ],
             vec![
                 "No burnout (Mini-Z 1–2)".into(),
-                check.no_burnout.n.to_string(),
-                mean(check.no_burnout.mean_score),
-                pct(check.no_burnout.high_share),
+                no_burnout_n.clone(),
+                mean(check.no_burnout.mean_score, check.no_burnout.n),
+                pct(check.no_burnout.high_share, check.no_burnout.n),
             ],
         ],
     );

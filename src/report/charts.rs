@@ -254,8 +254,28 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
     Ok(())
 }
 
-/// Clinicians in each risk tier per week, stacked (low at the bottom).
-pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Result<()> {
+/// One week of the tier chart: clinicians per tier and in all, None where suppression hides them.
+#[derive(Debug, Clone)]
+pub struct TierWeek {
+    pub week: Day,
+    pub tiers: [Option<i64>; 3],
+    pub clinicians: Option<i64>,
+}
+
+impl TierWeek {
+    /// Clinicians in hidden tiers, drawn as one grey block: what the shown total leaves over.
+    fn hidden(&self) -> i64 {
+        let shown: i64 = self.tiers.iter().flatten().sum();
+        self.clinicians.map_or(0, |total| (total - shown).max(0))
+    }
+}
+
+/// Colour of a block standing for suppressed counts.
+const SUPPRESSED: RGBColor = RGBColor(170, 170, 170);
+
+/// Clinicians in each risk tier per week, stacked (low at the bottom); tiers hidden by small-cell
+/// suppression are drawn together as one grey block above the shown ones.
+pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u32) -> Result<()> {
     register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
@@ -263,7 +283,14 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
     // Room above the title, which the caption layout does not leave at large font sizes.
     let root = root.margin(px(8), 0, 0, 0);
     let n = weeks.len().max(1) as f64;
-    let top = weeks.iter().map(|(_, c)| c.iter().sum::<i64>()).max().unwrap_or(1).max(1) as f64 * 1.2;
+    let top = weeks
+        .iter()
+        .map(|w| w.tiers.iter().flatten().sum::<i64>() + w.hidden())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64
+        // Headroom for the legend, which has a fourth entry when tiers are hidden.
+        * if weeks.iter().any(|w| w.hidden() > 0) { 1.5 } else { 1.2 };
     let label_every = (weeks.len() / 8).max(1);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
@@ -281,7 +308,7 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
             {
                 return String::new();
             }
-            short_date(weeks[i as usize].0)
+            short_date(weeks[i as usize].week)
         })
         .y_label_formatter(&|c| format!("{c:.0}"))
         .x_desc("Week starting (Monday)")
@@ -290,14 +317,26 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[(Day, [i64; 3])]) -> Re
         .map_err(|e| fail(&e))?;
     for (tier, (colour, label)) in [(LOW, "Low"), (MODERATE, "Moderate"), (HIGH, "High")].into_iter().enumerate() {
         chart
-            .draw_series(weeks.iter().enumerate().map(|(i, (_, counts))| {
-                let below: i64 = counts[..tier].iter().sum();
+            .draw_series(weeks.iter().enumerate().filter_map(|(i, w)| {
+                let below: i64 = w.tiers[..tier].iter().flatten().sum();
+                let count = w.tiers[tier]?;
                 let x = i as f64;
-                Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + counts[tier]) as f64)], colour.filled())
+                Some(Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + count) as f64)], colour.filled()))
             }))
             .map_err(|e| fail(&e))?
             .label(format!("{label} risk"))
             .legend(move |(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], colour.filled()));
+    }
+    if weeks.iter().any(|w| w.hidden() > 0) {
+        chart
+            .draw_series(weeks.iter().enumerate().filter(|(_, w)| w.hidden() > 0).map(|(i, w)| {
+                let below: i64 = w.tiers.iter().flatten().sum();
+                let x = i as f64;
+                Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + w.hidden()) as f64)], SUPPRESSED.filled())
+            }))
+            .map_err(|e| fail(&e))?
+            .label(format!("Tiers not shown (a count under {min_cell})"))
+            .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], SUPPRESSED.filled()));
     }
     legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;

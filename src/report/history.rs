@@ -72,11 +72,11 @@ impl History {
             format_number(summary.direct_hours),
             opt(summary.admin_hours),
             opt(summary.admin_ratio),
-            summary.clinicians.to_string(),
-            summary.risk_low.to_string(),
-            summary.risk_moderate.to_string(),
-            summary.risk_high.to_string(),
-            summary.risk_sustained.to_string(),
+            count(summary.clinicians.map(|n| n as usize)),
+            count(summary.risk_low),
+            count(summary.risk_moderate),
+            count(summary.risk_high),
+            count(summary.risk_sustained),
             opt(summary.backlog),
             opt(summary.km_median_days),
             opt(summary.km_p90_days),
@@ -113,4 +113,9 @@ impl History {
             .filter_map(|(as_of, row)| Some((dates::parse_day(as_of)?, row.get(column)?.parse().ok()?)))
             .collect()
     }
+}
+
+/// A count of people; empty when small-cell suppression hides it.
+fn count(value: Option<usize>) -> String {
+    value.map_or_else(String::new, |n| n.to_string())
 }

@@ -21,6 +21,7 @@ use crate::indicators::workload::{self, Workload};
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
 use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
+use crate::privacy::tables::Protection;
 use crate::privacy::Audience;
 use history::History;
 use html::{escape, Page};
@@ -35,6 +36,26 @@ pub struct ReportInput<'a> {
     pub access: Option<&'a Access>,
     pub warnings: &'a [String],
     pub audience: Audience,
+    /// Small-cell suppression in force (advocacy): what each protected table shows instead.
+    pub protection: &'a Protection,
+}
+
+impl ReportInput<'_> {
+    /// A count from a protected table as published: the number, "<11", "suppressed" or "withheld".
+    pub fn count(&self, table: &str, frame: &DataFrame, column: &str, row: usize) -> String {
+        match self.protection.text(table, column, row) {
+            Some(text) => text.to_owned(),
+            None => i64_at(frame, column, row).to_string(),
+        }
+    }
+
+    /// A rate, mean or median from a protected table, formatted by `show`, or why it is not shown.
+    pub fn figure(&self, table: &str, frame: &DataFrame, column: &str, row: usize, show: impl Fn(Option<f64>) -> String) -> String {
+        match self.protection.text(table, column, row) {
+            Some(text) => text.to_owned(),
+            None => show(f64_at(frame, column, row)),
+        }
+    }
 }
 
 /// Headline figures over the report window, for the network (summary.json).
@@ -47,7 +68,9 @@ pub struct Summary {
     /// Window weeks in which any clinician worked (an export may start inside the window).
     pub weeks_with_data: u32,
     pub clinics: usize,
-    pub clinicians: i64,
+    /// Counts of people are null in an advocacy report when small-cell suppression hides them
+    /// (see `suppressed`).
+    pub clinicians: Option<i64>,
     pub direct_hours: f64,
     pub admin_hours: Option<f64>,
     pub documentation_hours: Option<f64>,
@@ -57,16 +80,18 @@ pub struct Summary {
     pub no_show_rate: Option<f64>,
     pub roster: bool,
     /// Clinicians scored at the last complete week, by tier, and how many are sustained high.
-    pub risk_low: usize,
-    pub risk_moderate: usize,
-    pub risk_high: usize,
-    pub risk_sustained: usize,
+    pub risk_low: Option<usize>,
+    pub risk_moderate: Option<usize>,
+    pub risk_high: Option<usize>,
+    pub risk_sustained: Option<usize>,
     /// Access figures for the network; empty without waitlist.csv.
     pub backlog: Option<f64>,
     pub km_median_days: Option<f64>,
     pub km_p90_days: Option<f64>,
     pub followup_over_standard_share: Option<f64>,
     pub extra_fte: Option<f64>,
+    /// Figures left null by small-cell suppression (advocacy audience).
+    pub suppressed: Vec<&'static str>,
 }
 
 fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
@@ -126,6 +151,43 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
         .unwrap_or_default();
     let tier_count = |tier: &str| tiers.iter().filter(|t| t.as_deref() == Some(tier)).count();
+    let protection = input.protection;
+    // Tier counts as clinic_weeks publishes them for the network in the last complete week, so that
+    // summary.json hides exactly what that table hides.
+    let cw = &input.workload.clinic_weeks;
+    let last = (0..cw.height()).find(|&r| {
+        u32_at(cw, "clinic", r) == ALL_CLINICS
+            && cw.column("week").ok().and_then(|c| c.get(r).ok()).and_then(|v| v.extract::<i32>())
+                == Some(input.window.last_week)
+    });
+    let mut suppressed = Vec::new();
+    let mut tier = |name: &'static str| {
+        let hidden = last.is_some_and(|r| protection.text("clinic_weeks", name, r).is_some())
+            || protection.hides(tier_count(&name[5..]) as i64);
+        if hidden {
+            suppressed.push(name);
+            None
+        } else {
+            Some(tier_count(&name[5..]))
+        }
+    };
+    let (risk_low, risk_moderate, risk_high) = (tier("risk_low"), tier("risk_moderate"), tier("risk_high"));
+    let sustained = burnout_section::headline(input).sustained;
+    let risk_sustained = if protection.hides(sustained as i64) {
+        suppressed.push("risk_sustained");
+        None
+    } else {
+        Some(sustained)
+    };
+    let clinicians = network.map_or(0, |r| i64_at(totals, "clinicians", r));
+    // Rates over the whole network rest on its clinicians too.
+    let thin = protection.too_few(clinicians);
+    let clinicians = if protection.hides(clinicians) {
+        suppressed.push("clinicians");
+        None
+    } else {
+        Some(clinicians)
+    };
     Summary {
         as_of: dates::format_day(input.window.as_of),
         window_first_week: dates::format_day(input.window.first_week),
@@ -133,25 +195,26 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         window_weeks: input.config.window_weeks,
         weeks_with_data: weeks_with_data(input),
         clinics: totals.height().saturating_sub(1),
-        clinicians: network.map_or(0, |r| i64_at(totals, "clinicians", r)),
+        clinicians,
         direct_hours: value("direct_hours").map_or(0.0, round2),
         admin_hours: admin("admin_hours"),
         documentation_hours: admin("documentation_hours"),
         after_hours: admin("after_hours"),
-        admin_ratio: if has_admin { value("admin_ratio").map(|r| (r * 10_000.0).round() / 10_000.0) } else { None },
+        admin_ratio: if has_admin && !thin { value("admin_ratio").map(|r| (r * 10_000.0).round() / 10_000.0) } else { None },
         sessions_attended: network.map_or(0, |r| i64_at(totals, "sessions_attended", r)),
-        no_show_rate: value("no_show_rate").map(|r| (r * 10_000.0).round() / 10_000.0),
+        no_show_rate: value("no_show_rate").filter(|_| !thin).map(|r| (r * 10_000.0).round() / 10_000.0),
         roster: input.data.roster.is_some(),
-        risk_low: tier_count("low"),
-        risk_moderate: tier_count("moderate"),
-        risk_high: tier_count("high"),
-        risk_sustained: burnout_section::headline(input).sustained,
+        risk_low,
+        risk_moderate,
+        risk_high,
+        risk_sustained,
         backlog: network_access(input, |a| &a.capacity, "backlog", None),
         km_median_days: network_access(input, |a| &a.waits, "km_median_days", Some("all")),
         km_p90_days: network_access(input, |a| &a.waits, "km_p90_days", Some("all")),
         followup_over_standard_share: network_access(input, |a| &a.followup, "followup_over_standard_share", None)
             .map(|v| (v * 10_000.0).round() / 10_000.0),
         extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
+        suppressed,
     }
 }
 
@@ -255,13 +318,20 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     }
     for (name, frame) in tables {
         let published = tables::publishable(frame, ids)?;
-        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")))?;
+        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), input.protection.tables.get(name))?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
     write_rejects(dir, &input.data.files, internal)?;
 
-    let totals = workload::window_totals(&input.workload.clinician_weeks)?;
-    let summary = summary(input, &totals);
+    let raw_totals = workload::window_totals(&input.workload.clinician_weeks)?;
+    let summary = summary(input, &raw_totals);
+    let totals = match input.protection.min_cell {
+        Some(m) => {
+            let (frame, overrides) = crate::privacy::tables::protect(&raw_totals, &crate::privacy::tables::rules::WINDOW_TOTALS, m)?;
+            Totals { frame, overrides }
+        }
+        None => Totals { frame: raw_totals, overrides: Default::default() },
+    };
     let history = history.with(&summary);
     let weeks = network_weeks(&input.workload.clinic_weeks);
     let chart_path = dir.join("charts").join("admin_vs_direct.png");
@@ -275,9 +345,11 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     if input.access.is_none() {
         // Follow-up gaps need only sessions.csv (SPEC §1: never "not available" for want of a file
         // the indicator does not use).
-        let followup = crate::indicators::access::followup_table(input.data, &input.window, input.config)?;
+        let mut followup = crate::indicators::access::followup_table(input.data, &input.window, input.config)?;
+        let mut protection = Protection { min_cell: input.protection.min_cell, ..Protection::default() };
+        protection.apply("followup", &mut followup, &crate::privacy::tables::rules::FOLLOWUP)?;
         let published = tables::publishable(&followup, ids)?;
-        tables::write_csv(&published, &dir.join("data").join("followup.csv"))?;
+        tables::write_csv(&published, &dir.join("data").join("followup.csv"), protection.tables.get("followup"))?;
         tables::write_parquet(&published, &dir.join("data").join("followup.parquet"))?;
     }
 
@@ -330,7 +402,7 @@ fn html_page(
     dir: &Path,
     input: &ReportInput,
     summary: &Summary,
-    totals: &DataFrame,
+    totals: &Totals,
     chart: &WorkloadChart,
     history: &History,
     access: Option<&access_section::Rendered>,
@@ -345,7 +417,7 @@ fn html_page(
         escape(&summary.window_first_week),
         escape(&dates::format_day(input.window.last_week + 6)),
         summary.clinics,
-        summary.clinicians
+        summary.clinicians.map_or_else(|| format!("<{}", input.config.min_cell), |n| n.to_string())
     ));
     page.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(summary))));
     page.raw(
@@ -373,6 +445,17 @@ fn html_page(
     page.raw("</div>");
     for warning in input.warnings {
         page.raw(&format!("<p class=\"note warn\">Note: {}</p>", escape(warning)));
+    }
+    if let Some(m) = input.protection.min_cell {
+        let [small, complementary, withheld] = input.protection.counts();
+        let [s2, c2, w2] = totals.overrides.counts();
+        if small + complementary + withheld + s2 + c2 + w2 > 0 {
+            page.raw(&format!(
+                "<p class=\"note\">To protect the people behind small numbers, counts under {m} read \"&lt;{m}\", counts that \
+                 would give one away by subtraction from a total read \"suppressed\", and rates resting on fewer than {m} \
+                 people read \"withheld\" (<a href=\"#suppression\">how</a>).</p>"
+            ));
+        }
     }
 
     page.section("workload", "Workload: admin time against client time");
@@ -406,17 +489,19 @@ fn html_page(
     page.raw("</details>");
 
     page.raw("<h3>By clinic</h3>");
-    let rows: Vec<Vec<String>> = (0..totals.height())
+    let rows: Vec<Vec<String>> = (0..totals.frame.height())
         .map(|r| {
+            let text = |column: &str, show: &dyn Fn(Option<f64>) -> String| totals.text(column, r, show);
+            let totals = &totals.frame;
             let clinic = u32_at(totals, "clinic", r);
             vec![
                 if clinic == ALL_CLINICS { "All clinics".to_owned() } else { ids.clinics.name(clinic).to_owned() },
-                i64_at(totals, "clinicians", r).to_string(),
+                text("clinicians", &|v| format!("{:.0}", v.unwrap_or(0.0))),
                 hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0)),
                 if has_admin { hours(f64_at(totals, "admin_hours", r).unwrap_or(0.0)) } else { "–".into() },
-                if has_admin { optional(f64_at(totals, "admin_ratio", r), 2) } else { "–".into() },
+                if has_admin { text("admin_ratio", &|v| optional(v, 2)) } else { "–".into() },
                 hours(i64_at(totals, "sessions_attended", r) as f64),
-                percent(f64_at(totals, "no_show_rate", r)),
+                text("no_show_rate", &percent),
             ]
         })
         .collect();
@@ -432,7 +517,7 @@ fn html_page(
     clinics_section(input, totals, &mut page);
     trend_section(dir, history, &mut page)?;
     data_quality(&mut page, &input.data.files);
-    methods(&mut page, input.config);
+    methods(&mut page, input.config, input.protection, &totals.overrides);
     page.raw(&format!(
         "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
         env!("CARGO_PKG_VERSION")
@@ -441,16 +526,15 @@ fn html_page(
 }
 
 /// One short section per clinic: the same headline figures as the network's, for that clinic.
-fn clinics_section(input: &ReportInput, totals: &DataFrame, page: &mut Page) {
+fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
+    let totals = &protected.frame;
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
-    let risk = &input.workload.burnout.risk;
-    let risk_clinics: Vec<u32> = (0..risk.height()).map(|r| u32_at(risk, "clinic", r)).collect();
-    let tiers: Vec<Option<String>> = risk
-        .column("tier")
-        .ok()
-        .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
-        .unwrap_or_default();
+    // Tier counts as clinic_weeks publishes them for the last complete week (suppressed alike).
+    let cw = &input.workload.clinic_weeks;
+    let last_week_row = |clinic: u32| {
+        (0..cw.height()).find(|&r| u32_at(cw, "clinic", r) == clinic && week_at(cw, r) == Some(input.window.last_week))
+    };
     page.section("clinics", "Clinic by clinic");
     page.paragraph(
         "The network's figures for each clinic on its own: workload over the report window, burnout-risk tiers at the \
@@ -459,22 +543,26 @@ fn clinics_section(input: &ReportInput, totals: &DataFrame, page: &mut Page) {
     for r in (0..totals.height()).filter(|&r| u32_at(totals, "clinic", r) != ALL_CLINICS) {
         let clinic = u32_at(totals, "clinic", r);
         let name = ids.clinics.name(clinic);
-        let tier_count = |tier: &str| {
-            risk_clinics.iter().zip(&tiers).filter(|(c, t)| **c == clinic && t.as_deref() == Some(tier)).count()
+        let tier_count = |column: &str| match last_week_row(clinic) {
+            Some(row) => input.count("clinic_weeks", cw, column, row),
+            None => "0".to_owned(),
         };
-        let scored = risk_clinics.iter().filter(|c| **c == clinic).count();
         let waits = |column: &str| clinic_access(input, |a| &a.waits, clinic, column, Some("all"));
         let capacity = |column: &str| clinic_access(input, |a| &a.capacity, clinic, column, None);
         let followup = clinic_access(input, |a| &a.followup, clinic, "followup_over_standard_share", None);
         let mut sentence = format!(
             "{} clinicians logged {} hours with clients",
-            i64_at(totals, "clinicians", r),
+            protected.text("clinicians", r, &|v| format!("{:.0}", v.unwrap_or(0.0))),
             hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))
         );
         if let (true, Some(ratio)) = (has_admin, f64_at(totals, "admin_ratio", r)) {
             sentence.push_str(&format!(" and {ratio:.2} hours of admin for each of them"));
         }
-        sentence.push_str(&format!("; {} of {} scored clinicians are at high risk.", tier_count("high"), scored));
+        sentence.push_str(&format!(
+            "; {} of {} clinicians scored in the last week are at high risk.",
+            tier_count("risk_high"),
+            tier_count("clinicians")
+        ));
         if let Some(median) = waits("km_median_days") {
             sentence.push_str(&format!(" Half of its referrals wait {median:.0} days or more for a first appointment"));
             match capacity("extra_fte") {
@@ -491,20 +579,20 @@ fn clinics_section(input: &ReportInput, totals: &DataFrame, page: &mut Page) {
             vec!["Direct client hours".to_owned(), hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))],
             vec![
                 "Admin hours per client hour".to_owned(),
-                if has_admin { na(f64_at(totals, "admin_ratio", r), &|v| format!("{v:.2}")) } else { "–".into() },
+                if has_admin { protected.text("admin_ratio", r, &|v| na(v, &|v| format!("{v:.2}"))) } else { "–".into() },
             ],
             vec![
                 "After-hours hours".to_owned(),
                 if has_admin { na(f64_at(totals, "after_hours", r), &hours) } else { "–".into() },
             ],
-            vec!["No-show rate".to_owned(), percent(f64_at(totals, "no_show_rate", r))],
+            vec!["No-show rate".to_owned(), protected.text("no_show_rate", r, &percent)],
             vec![
                 "Clinicians by risk tier (low / moderate / high)".to_owned(),
-                format!("{} / {} / {}", tier_count("low"), tier_count("moderate"), tier_count("high")),
+                format!("{} / {} / {}", tier_count("risk_low"), tier_count("risk_moderate"), tier_count("risk_high")),
             ],
             vec!["Median wait, Kaplan–Meier (days)".to_owned(), na(waits("km_median_days"), &|v| format!("{v:.0}"))],
             vec!["Seen within standard".to_owned(), percent(waits("within_standard_share"))],
-            vec!["Waiting now".to_owned(), na(capacity("backlog"), &|v| format!("{v:.0}"))],
+            vec!["Waiting now".to_owned(), backlog_text(input, clinic)],
             vec!["Follow-up gaps over standard".to_owned(), percent(followup)],
             vec!["Extra FTE needed".to_owned(), na(capacity("extra_fte"), &|v| format!("{v:.1}"))],
         ];
@@ -512,6 +600,35 @@ fn clinics_section(input: &ReportInput, totals: &DataFrame, page: &mut Page) {
         page.raw("</section>");
     }
     page.end_section();
+}
+
+/// A clinic's backlog at the as-of date as the capacity table publishes it.
+fn backlog_text(input: &ReportInput, clinic: u32) -> String {
+    let Some(access) = input.access else { return "–".to_owned() };
+    let capacity = &access.capacity;
+    match (0..capacity.height()).find(|&r| u32_at(capacity, "clinic", r) == clinic) {
+        Some(r) => input.count("capacity", capacity, "backlog", r),
+        None => "–".to_owned(),
+    }
+}
+
+fn week_at(frame: &DataFrame, row: usize) -> Option<i32> {
+    frame.column("week").ok()?.get(row).ok()?.extract::<i32>()
+}
+
+/// The window totals by clinic, with what small-cell suppression shows instead of some cells.
+pub struct Totals {
+    pub frame: DataFrame,
+    pub overrides: crate::privacy::tables::Overrides,
+}
+
+impl Totals {
+    fn text(&self, column: &str, row: usize, show: &dyn Fn(Option<f64>) -> String) -> String {
+        match self.overrides.get(column, row) {
+            Some(text) => text.to_owned(),
+            None => show(f64_at(&self.frame, column, row)),
+        }
+    }
 }
 
 /// Headline figures across nightly runs, from history.csv.
@@ -628,8 +745,36 @@ fn data_quality(page: &mut Page, files: &[FileReport]) {
     page.end_section();
 }
 
-fn methods(page: &mut Page, config: &Config) {
+fn methods(page: &mut Page, config: &Config, protection: &Protection, totals: &crate::privacy::tables::Overrides) {
     page.section("methods", "Methods");
+    page.raw("<h3 id=\"suppression\">Who this report may be shown to</h3>");
+    match protection.min_cell {
+        Some(m) => {
+            let [small, complementary, withheld] = protection.counts();
+            let [s2, c2, w2] = totals.counts();
+            page.paragraph(&format!(
+                "Advocacy report, safe to publish: no clinician or client id appears, and per-clinician tables are left out. \
+                 Clinics with fewer than {} clinicians are reported together as \"{}\". A count of people from 1 to {} is \
+                 shown as \"<{m}\". Where a table's totals would let a reader work such a count out by subtraction, \
+                 further counts of {m} or more are hidden as \"suppressed\" (complementary suppression), chosen so that \
+                 every hidden count could take at least two values given everything shown. Rates, means and medians resting \
+                 on fewer than {m} people are \"withheld\". In this report: {} counts shown as \"<{m}\", {} suppressed, \
+                 {} figures withheld. In the Parquet tables these cells are empty.",
+                config.min_clinicians,
+                crate::privacy::OTHER_CLINICS,
+                m - 1,
+                small + s2,
+                complementary + c2,
+                withheld + w2,
+            ));
+        }
+        None => {
+            page.paragraph(
+            "Internal report for the clinic's own management: per-clinician rows under the export's pseudonymous ids, \
+             and no small-cell suppression. Do not publish it; run with --audience advocacy for a report that can be.",
+            );
+        }
+    }
     page.raw(
         "<dl class=\"defs\">\
          <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last window_weeks complete weeks (see the configuration below). Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\

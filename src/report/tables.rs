@@ -8,6 +8,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::Ids;
+use crate::privacy::tables::Overrides;
 
 /// Replaces code columns by their ids' text and day numbers by dates, renaming to the SPEC's keys:
 /// clinic → clinic_id, clinician → clinician_id, week → week_start.
@@ -75,7 +76,9 @@ fn cell(value: AnyValue) -> String {
     }
 }
 
-pub fn write_csv(frame: &DataFrame, path: &Path) -> Result<()> {
+/// Writes `frame` as CSV; a cell with an override (a suppressed count, a withheld rate) is written
+/// as that text instead of its value.
+pub fn write_csv(frame: &DataFrame, path: &Path, overrides: Option<&Overrides>) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
     let fail = |e: csv::Error| Error::output(path, std::io::Error::other(e.to_string()));
@@ -85,7 +88,12 @@ pub fn write_csv(frame: &DataFrame, path: &Path) -> Result<()> {
     for row in 0..frame.height() {
         record.clear();
         for column in columns {
-            record.push(cell(column.get(row).map_err(|e| Error::output(path, std::io::Error::other(e.to_string())))?));
+            match overrides.and_then(|o| o.get(column.name(), row)) {
+                Some(text) => record.push(text.to_owned()),
+                None => record.push(cell(
+                    column.get(row).map_err(|e| Error::output(path, std::io::Error::other(e.to_string())))?,
+                )),
+            }
         }
         writer.write_record(&record).map_err(fail)?;
     }

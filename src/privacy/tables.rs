@@ -1,0 +1,341 @@
+//! Small-cell suppression applied to the published tables (SPEC §4, advocacy audience).
+//!
+//! Each table is cut into cubes of counts of people that carry their own totals — per week where a
+//! table is weekly — and `suppress` marks them. Hidden counts become null in the frame (and so in
+//! Parquet); the CSV and the HTML show "<11" or "suppressed" in their place. Rates, means and
+//! medians resting on fewer than min_cell people become null and read "withheld".
+
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+use super::suppress::{describe, suppress, Cube, Mark};
+use crate::indicators::ALL_CLINICS;
+
+/// How a table's counts add up, over clinics and the network row (`clinic` = ALL_CLINICS).
+pub enum Layout<'a> {
+    /// Every column on its own: the network row is the sum of the clinic rows.
+    Columns(&'a [&'a str]),
+    /// Part columns and the column that is their sum, e.g. the risk tiers and `clinicians`.
+    Parts { parts: &'a [&'a str], total: &'a str },
+    /// One more axis in a text column whose last level is the total, e.g. urgency with `all`.
+    Levels { column: &'a str, levels: &'a [&'a str], parts: &'a [&'a str], total: &'a str },
+}
+
+/// What to protect in one table.
+pub struct Rule<'a> {
+    /// A column whose values cut the table into separate cubes (`week`).
+    pub group: Option<&'a str>,
+    pub layout: Layout<'a>,
+    /// (rate, mean or median column, the count of people it rests on).
+    pub rates: &'a [(&'a str, &'a str)],
+}
+
+/// The published text of a cell that is not shown as its value, by column and row.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides(BTreeMap<String, Vec<Option<String>>>);
+
+impl Overrides {
+    pub fn get(&self, column: &str, row: usize) -> Option<&str> {
+        self.0.get(column)?.get(row)?.as_deref()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(|cells| cells.iter().all(Option::is_none))
+    }
+
+    /// How many cells are shown as "<min_cell", "suppressed" and "withheld".
+    pub fn counts(&self) -> [usize; 3] {
+        let mut counts = [0; 3];
+        for text in self.0.values().flatten().flatten() {
+            let slot = if text.starts_with('<') {
+                0
+            } else if text == SUPPRESSED {
+                1
+            } else {
+                2
+            };
+            counts[slot] += 1;
+        }
+        counts
+    }
+
+    fn set(&mut self, column: &str, height: usize, row: usize, text: String) {
+        self.0.entry(column.to_owned()).or_insert_with(|| vec![None; height])[row] = Some(text);
+    }
+}
+
+pub const SUPPRESSED: &str = "suppressed";
+pub const WITHHELD: &str = "withheld";
+
+fn counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<i64>> {
+    Ok(frame.column(column)?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+/// Hides the table's small counts and their complements and withholds rates resting on too few
+/// people; returns the masked frame and what the published cells say instead.
+pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(DataFrame, Overrides)> {
+    let m = i64::from(min_cell);
+    let height = frame.height();
+    let clinics: Vec<u32> = frame.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
+    let groups: Vec<i64> = match rule.group {
+        Some(column) => counts(frame, column)?,
+        None => vec![0; height],
+    };
+    let (parts, total, level_column, levels): (Vec<&str>, Option<&str>, Option<&str>, &[&str]) = match &rule.layout {
+        Layout::Columns(columns) => (columns.to_vec(), None, None, &[]),
+        Layout::Parts { parts, total } => (parts.to_vec(), Some(*total), None, &[]),
+        Layout::Levels { column, levels, parts, total } => (parts.to_vec(), Some(*total), Some(*column), levels),
+    };
+    let level_of: Vec<usize> = match level_column {
+        Some(column) => {
+            let texts = frame.column(column)?.str()?.clone();
+            texts.iter().map(|t| t.and_then(|t| levels.iter().position(|l| *l == t)).unwrap_or(usize::MAX)).collect()
+        }
+        None => vec![0; height],
+    };
+    let value_columns: Vec<&str> = parts.iter().copied().chain(total).collect();
+    let values: BTreeMap<&str, Vec<i64>> =
+        value_columns.iter().map(|c| Ok((*c, counts(frame, c)?))).collect::<PolarsResult<_>>()?;
+
+    let mut marks: BTreeMap<&str, Vec<Mark>> = value_columns.iter().map(|c| (*c, vec![Mark::Shown; height])).collect();
+    let mut by_group: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (row, group) in groups.iter().enumerate() {
+        by_group.entry(*group).or_default().push(row);
+    }
+    for rows in by_group.values() {
+        // Clinics in code order, then the network; a table without a network row still gets one
+        // (as if shown), so that a reader who adds the clinics up gains nothing.
+        let mut clinic_axis: Vec<u32> = rows.iter().map(|&r| clinics[r]).filter(|&c| c != ALL_CLINICS).collect();
+        clinic_axis.sort_unstable();
+        clinic_axis.dedup();
+        clinic_axis.push(ALL_CLINICS);
+        let clinic_index = |c: u32| clinic_axis.iter().position(|&x| x == c).unwrap_or(clinic_axis.len() - 1);
+        let level_count = levels.len().max(1);
+        let cubes: Vec<Vec<&str>> = match total {
+            Some(_) => vec![value_columns.clone()],
+            None => value_columns.iter().map(|c| vec![*c]).collect(),
+        };
+        for columns in cubes {
+            let shape: Vec<usize> = if level_column.is_some() {
+                vec![clinic_axis.len(), level_count, columns.len()]
+            } else if columns.len() > 1 {
+                vec![clinic_axis.len(), columns.len()]
+            } else {
+                vec![clinic_axis.len()]
+            };
+            let size: usize = shape.iter().product();
+            let mut cube = vec![0i64; size];
+            let mut row_at = vec![None; size];
+            for &row in rows {
+                if level_of[row] == usize::MAX {
+                    continue;
+                }
+                for (k, column) in columns.iter().enumerate() {
+                    let index = match shape.len() {
+                        3 => (clinic_index(clinics[row]) * level_count + level_of[row]) * columns.len() + k,
+                        2 => clinic_index(clinics[row]) * columns.len() + k,
+                        _ => clinic_index(clinics[row]),
+                    };
+                    cube[index] = values[column][row];
+                    row_at[index] = Some((row, *column));
+                }
+            }
+            fill_missing_totals(&shape, &mut cube, &row_at);
+            let cube_marks = suppress(&Cube { shape: &shape, values: &cube }, m);
+            for (index, place) in row_at.iter().enumerate() {
+                if let Some((row, column)) = place {
+                    if let Some(column_marks) = marks.get_mut(column) {
+                        column_marks[*row] = cube_marks[index];
+                    }
+                }
+            }
+        }
+    }
+
+    let mut overrides = Overrides::default();
+    let mut masked = frame.clone();
+    for (column, column_marks) in &marks {
+        for (row, mark) in column_marks.iter().enumerate().filter(|(_, m)| m.hidden()) {
+            overrides.set(column, height, row, describe(*mark, values[column][row], m));
+        }
+        let keep: BooleanChunked = column_marks.iter().map(|m| !m.hidden()).collect();
+        mask(&mut masked, column, &keep)?;
+    }
+    for (rate, base) in rule.rates {
+        let Ok(base_values) = counts(frame, base) else { continue };
+        let Ok(rate_column) = frame.column(rate) else { continue };
+        let mut keep = Vec::with_capacity(height);
+        for (row, &n) in base_values.iter().enumerate() {
+            let thin = n < m && !rate_column.get(row).is_ok_and(|v| v.is_null());
+            if thin {
+                overrides.set(rate, height, row, WITHHELD.to_owned());
+            }
+            keep.push(!thin);
+        }
+        mask(&mut masked, rate, &keep.into_iter().collect())?;
+    }
+    Ok((masked, overrides))
+}
+
+/// Cells of the cube with no row behind them: a total is the sum of its parts (a reader could add
+/// them up), a part is zero.
+fn fill_missing_totals(shape: &[usize], cube: &mut [i64], row_at: &[Option<(usize, &str)>]) {
+    let coords = |mut index: usize| {
+        let mut coords = vec![0; shape.len()];
+        for (axis, &n) in shape.iter().enumerate().rev() {
+            coords[axis] = index % n;
+            index /= n;
+        }
+        coords
+    };
+    let is_total = |c: &[usize]| c.iter().zip(shape).any(|(c, n)| *c == n - 1);
+    let inner: Vec<(Vec<usize>, i64)> =
+        (0..cube.len()).map(|i| (coords(i), cube[i])).filter(|(c, _)| !is_total(c)).collect();
+    for index in 0..cube.len() {
+        let here = coords(index);
+        if row_at[index].is_some() || !is_total(&here) {
+            continue;
+        }
+        cube[index] = inner
+            .iter()
+            .filter(|(c, _)| c.iter().zip(&here).zip(shape).all(|((c, h), n)| *h == n - 1 || c == h))
+            .map(|(_, v)| v)
+            .sum();
+    }
+}
+
+fn mask(frame: &mut DataFrame, column: &str, keep: &BooleanChunked) -> PolarsResult<()> {
+    let Ok(original) = frame.column(column) else { return Ok(()) };
+    let nulls = Series::full_null(column.into(), frame.height(), original.dtype());
+    let kept = original.as_materialized_series().zip_with(keep, &nulls)?;
+    frame.replace(column, kept.into_column())?;
+    Ok(())
+}
+
+/// Every advocacy table's rule (SPEC §4; the columns are those of SPEC §4's table list).
+pub mod rules {
+    use super::{Layout, Rule};
+
+    pub const CLINIC_WEEKS: Rule<'static> = Rule {
+        group: Some("week"),
+        layout: Layout::Parts { parts: &["risk_low", "risk_moderate", "risk_high"], total: "clinicians" },
+        rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians"), ("median_caseload_per_fte", "clinicians")],
+    };
+    pub const WAITLIST_WEEKS: Rule<'static> = Rule {
+        group: Some("week"),
+        layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
+        rates: &[],
+    };
+    pub const WAITS: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Levels {
+            column: "urgency",
+            levels: &["routine", "urgent", "emergency", "all"],
+            parts: &["seen", "still_waiting", "closed_unseen"],
+            total: "referrals",
+        },
+        rates: &[
+            ("km_median_days", "referrals"),
+            ("km_p90_days", "referrals"),
+            ("completed_median_days", "seen"),
+            ("within_standard_share", "seen"),
+        ],
+    };
+    pub const FOLLOWUP: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Columns(&["clients"]),
+        rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "clients")],
+    };
+    pub const CAPACITY: Rule<'static> = Rule { group: None, layout: Layout::Columns(&["backlog"]), rates: &[] };
+    /// The report's totals over the window, by clinic.
+    pub const WINDOW_TOTALS: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Columns(&["clinicians"]),
+        rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians")],
+    };
+}
+
+/// What the report may show of each table: empty for the internal audience.
+#[derive(Debug, Default)]
+pub struct Protection {
+    /// Some(min_cell) when small-cell suppression is in force (advocacy audience).
+    pub min_cell: Option<u32>,
+    pub tables: BTreeMap<&'static str, Overrides>,
+}
+
+impl Protection {
+    /// The text shown in place of a cell of a protected table, if it is not shown as its value.
+    pub fn text(&self, table: &str, column: &str, row: usize) -> Option<&str> {
+        self.tables.get(table)?.get(column, row)
+    }
+
+    /// A count of people for a sentence or a table without totals: "<11" from 1 to min_cell − 1.
+    pub fn people(&self, n: i64) -> String {
+        if self.hides(n) {
+            format!("<{}", self.min_cell.unwrap_or(0))
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// Whether a count of people (or a rate resting on them) must not be shown as it is.
+    pub fn hides(&self, n: i64) -> bool {
+        self.min_cell.is_some_and(|m| (1..i64::from(m)).contains(&n))
+    }
+
+    /// Whether a mean, median or rate over `n` people must be withheld.
+    pub fn too_few(&self, n: i64) -> bool {
+        self.min_cell.is_some_and(|m| n < i64::from(m))
+    }
+
+    /// Cells shown as "<min_cell", as "suppressed" and as "withheld", over every table.
+    pub fn counts(&self) -> [usize; 3] {
+        self.tables.values().map(Overrides::counts).fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
+    }
+
+    /// Masks `frame` by `rule` and keeps its overrides under `table`; unchanged for the internal audience.
+    pub fn apply(&mut self, table: &'static str, frame: &mut DataFrame, rule: &Rule) -> PolarsResult<()> {
+        let Some(m) = self.min_cell else { return Ok(()) };
+        let (masked, overrides) = protect(frame, rule, m)?;
+        *frame = masked;
+        self.tables.insert(table, overrides);
+        Ok(())
+    }
+}
+
+impl Protection {
+    /// Parts and their total (one line, e.g. clinicians below, between and above two thresholds) as
+    /// published: the numbers, or "<11" and "suppressed" so that no part can be worked out.
+    pub fn line(&self, parts: &[i64], total: i64) -> Vec<String> {
+        let values: Vec<i64> = parts.iter().copied().chain(std::iter::once(total)).collect();
+        match self.min_cell {
+            Some(m) => {
+                let marks = suppress(&Cube { shape: &[values.len()], values: &values }, i64::from(m));
+                values.iter().zip(marks).map(|(&v, mark)| describe(mark, v, i64::from(m))).collect()
+            }
+            None => values.iter().map(i64::to_string).collect(),
+        }
+    }
+}
+
+/// Drops what the access charts would draw over fewer than min_cell people: the survival curve of
+/// an urgency with fewer referrals in the network, and weekly shares judged on fewer referrals.
+/// `waits` must be the unmasked table.
+pub fn thin_access_detail(
+    detail: &mut crate::indicators::access::Detail,
+    waits: &DataFrame,
+    min_cell: u32,
+) -> PolarsResult<()> {
+    let m = i64::from(min_cell);
+    let clinics = waits.column("clinic")?.u32()?.clone();
+    let urgency = waits.column("urgency")?.str()?.clone();
+    let referrals = counts(waits, "referrals")?;
+    let network_referrals = |u: &str| {
+        (0..waits.height())
+            .find(|&r| clinics.get(r) == Some(ALL_CLINICS) && urgency.get(r) == Some(u))
+            .map_or(0, |r| referrals[r])
+    };
+    detail.curves.retain(|curve| network_referrals(curve.urgency) >= m);
+    detail.within_by_week.retain(|week| i64::from(week.judged) >= m);
+    Ok(())
+}
