@@ -1,6 +1,7 @@
 //! Safe to publish: no person's id in an advocacy report, and input strings cannot attack the reader.
 
 use crate::util::*;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -121,4 +122,205 @@ fn input_strings_cannot_attack_the_reader_or_escape_the_output_folder() {
     top.sort();
     assert_eq!(top, ["in", "out"]);
     assert!(!dir.root.parent().unwrap().join("etc").exists());
+}
+
+const WAITLIST_HEADER: &str =
+    "referral_id,clinic_id,client_id,referred_on,urgency,first_seen_on,closed_on,close_reason";
+
+/// Two clinics of six clinicians (not folded) and a waitlist whose counts are mostly large, with a
+/// few small cells: clinic A has 3 emergency referrals, clinic B 5 people still waiting.
+fn small_cell_exports(dir: &Dir) {
+    let mut sessions = vec![SESSIONS_HEADER.to_owned()];
+    for clinic in ["A", "B"] {
+        for k in 0..6 {
+            for day in 2..=6 {
+                sessions.push(format!(
+                    "S{clinic}{k}{day},{clinic},{clinic}T{k},{clinic}P{k}{day},2026-11-0{day} 09:00,50,attended,therapy"
+                ));
+            }
+        }
+    }
+    let mut waitlist = vec![WAITLIST_HEADER.to_owned()];
+    let mut referral = |clinic: &str, urgency: &str, n: usize, seen: bool| {
+        for _ in 0..n {
+            let k = waitlist.len();
+            let first_seen = if seen { "2026-10-20" } else { "" };
+            waitlist.push(format!("R{k},{clinic},W{k},2026-10-05,{urgency},{first_seen},,"));
+        }
+    };
+    referral("A", "routine", 30, true);
+    referral("A", "emergency", 3, true);
+    referral("B", "routine", 20, true);
+    referral("B", "routine", 5, false);
+    referral("B", "urgent", 12, true);
+    let sessions: Vec<&str> = sessions.iter().map(String::as_str).collect();
+    let waitlist: Vec<&str> = waitlist.iter().map(String::as_str).collect();
+    dir.create("sessions.csv", &sessions);
+    dir.create("waitlist.csv", &waitlist);
+}
+
+/// A cell of the waits table: (clinic, urgency, column).
+type Key = (String, String, String);
+/// A sum: its parts and its total.
+type Line = (Vec<Key>, Key);
+
+const STATUSES: [&str; 3] = ["seen", "still_waiting", "closed_unseen"];
+const URGENCIES: [&str; 3] = ["routine", "urgent", "emergency"];
+
+/// The waits table as a grid of counts: (clinic, urgency, column) → published text.
+fn waits_cells(rows: &[HashMap<String, String>]) -> BTreeMap<Key, String> {
+    let mut cells = BTreeMap::new();
+    for r in rows {
+        for column in STATUSES.iter().chain(&["referrals"]) {
+            cells.insert((r["clinic_id"].clone(), r["urgency"].clone(), column.to_string()), r[*column].clone());
+        }
+    }
+    cells
+}
+
+/// Every sum the waits table carries, written from the SPEC: referrals = seen + still waiting +
+/// closed unseen; urgency `all` = the three urgencies; clinic ALL = the clinics.
+fn waits_lines(clinics: &[&str]) -> Vec<Line> {
+    let key = |c: &str, u: &str, s: &str| (c.to_owned(), u.to_owned(), s.to_owned());
+    let all_clinics: Vec<&str> = clinics.iter().copied().chain(["ALL"]).collect();
+    let all_urgencies: Vec<&str> = URGENCIES.iter().copied().chain(["all"]).collect();
+    let all_columns: Vec<&str> = STATUSES.iter().copied().chain(["referrals"]).collect();
+    let mut lines = Vec::new();
+    for c in &all_clinics {
+        for u in &all_urgencies {
+            lines.push((STATUSES.iter().map(|s| key(c, u, s)).collect(), key(c, u, "referrals")));
+        }
+        for s in &all_columns {
+            lines.push((URGENCIES.iter().map(|u| key(c, u, s)).collect(), key(c, "all", s)));
+        }
+    }
+    for u in &all_urgencies {
+        for s in &all_columns {
+            lines.push((clinics.iter().map(|c| key(c, u, s)).collect(), key("ALL", u, s)));
+        }
+    }
+    lines
+}
+
+/// How many values each hidden cell can take given every shown cell and sum, with "<11" in 1..=10
+/// and "suppressed" in 11..=bound: exhaustive search, cell by cell, pruning lines that cannot add up.
+fn recoverable(truth: &BTreeMap<Key, i64>, shown: &BTreeMap<Key, String>, lines: &[Line], bound: i64) -> Vec<Key> {
+    let hidden: Vec<Key> = shown.iter().filter(|(_, t)| t.parse::<i64>().is_err()).map(|(k, _)| k.clone()).collect();
+    let range = |k: &Key| if shown[k].starts_with('<') { (1, 10) } else { (11, bound) };
+    let mut values: BTreeMap<&Key, Option<i64>> =
+        shown.iter().map(|(k, t)| (k, t.parse::<i64>().ok().or(Some(0)).filter(|_| !hidden.contains(k)))).collect();
+    let mut seen: BTreeMap<Key, std::collections::BTreeSet<i64>> = BTreeMap::new();
+    fn go<'a>(
+        i: usize,
+        hidden: &'a [Key],
+        values: &mut BTreeMap<&'a Key, Option<i64>>,
+        lines: &[Line],
+        range: &dyn Fn(&Key) -> (i64, i64),
+        seen: &mut BTreeMap<Key, std::collections::BTreeSet<i64>>,
+    ) {
+        for (parts, total) in lines {
+            let bounds = |k: &Key| values[k].map_or_else(|| range(k), |v| (v, v));
+            let (lo, hi) = parts.iter().map(bounds).fold((0, 0), |(a, b), (l, h)| (a + l, b + h));
+            let (tlo, thi) = bounds(total);
+            if lo > thi || hi < tlo {
+                return;
+            }
+        }
+        let Some(key) = hidden.get(i) else {
+            for k in hidden {
+                seen.entry(k.clone()).or_default().insert(values[k].unwrap_or(-1));
+            }
+            return;
+        };
+        let (lo, hi) = range(key);
+        for v in lo..=hi {
+            values.insert(key, Some(v));
+            go(i + 1, hidden, values, lines, range, seen);
+        }
+        values.insert(key, None);
+    }
+    for k in &hidden {
+        values.insert(k, None);
+    }
+    go(0, &hidden, &mut values, lines, &range, &mut seen);
+    hidden
+        .into_iter()
+        .filter(|k| {
+            let options = seen.get(k).cloned().unwrap_or_default();
+            assert!(options.contains(&truth[k]), "the true value of {k:?} must be feasible");
+            options.len() < 2
+        })
+        .collect()
+}
+
+#[test]
+fn small_counts_are_hidden_and_totals_do_not_give_them_away() {
+    let dir = Dir::new("suppression");
+    small_cell_exports(&dir);
+    assert_ok(&dir.caseload(&["run", "in", "--out", "advocacy", "--as-of", "2026-11-08"]));
+    assert_ok(&dir.caseload(&["run", "in", "--out", "internal", "--as-of", "2026-11-08", "--audience", "internal"]));
+    let table = |audience: &str, name: &str| {
+        read_csv(&dir.root.join(audience).join("2026-11-08/data").join(format!("{name}.csv")))
+    };
+    let internal = waits_cells(&table("internal", "waits"));
+    let advocacy = waits_cells(&table("advocacy", "waits"));
+    let truth: BTreeMap<_, i64> = internal.iter().map(|(k, v)| (k.clone(), v.parse().unwrap())).collect();
+    let lines = waits_lines(&["A", "B"]);
+    for (parts, total) in &lines {
+        let sum: i64 = parts.iter().map(|k| truth[k]).sum();
+        assert_eq!(sum, truth[total], "the internal table adds up along {total:?}");
+    }
+
+    // The internal audience shows every count; advocacy shows the same number, "<11" for 1 to 10,
+    // or "suppressed" for a complementary count of 11 or more.
+    assert_eq!(truth[&("A".into(), "emergency".into(), "seen".into())], 3);
+    for (key, value) in &truth {
+        let published = &advocacy[key];
+        match *value {
+            1..=10 => assert_eq!(published, "<11", "{key:?}"),
+            v if published == "suppressed" => assert!(v >= 11, "{key:?}"),
+            v => assert_eq!(published, &v.to_string(), "{key:?}"),
+        }
+    }
+    // A row with one small cell forces a second suppression: A's emergency referrals (3, all seen)
+    // sit in lines with large totals, so more than the small cells are hidden.
+    assert!(advocacy.values().any(|t| t == "suppressed"), "complementary cells were needed");
+    for (parts, total) in &lines {
+        let hidden = parts.iter().chain([total]).filter(|k| advocacy[*k].parse::<i64>().is_err()).count();
+        assert_ne!(hidden, 1, "a single hidden cell in {total:?}'s line is recovered by subtraction");
+    }
+    let bound = truth.values().max().copied().unwrap_or(0) + 1;
+    assert_eq!(recoverable(&truth, &advocacy, &lines, bound), Vec::<Key>::new());
+
+    // Rates resting on fewer than 11 people are withheld; the report says why.
+    let waits = table("advocacy", "waits");
+    assert_eq!(row(&waits, &[("clinic_id", "A"), ("urgency", "emergency")])["within_standard_share"], "withheld");
+    assert_ne!(row(&waits, &[("clinic_id", "A"), ("urgency", "routine")])["within_standard_share"], "withheld");
+    let html = std::fs::read_to_string(dir.root.join("advocacy/2026-11-08/index.html")).unwrap();
+    assert!(html.contains("&lt;11") && html.contains("complementary suppression"), "the page says what was hidden");
+    let html = std::fs::read_to_string(dir.root.join("internal/2026-11-08/index.html")).unwrap();
+    assert!(html.contains("no small-cell suppression"));
+}
+
+#[test]
+fn summary_and_history_leave_small_counts_of_people_out() {
+    let dir = Dir::new("suppressed-summary");
+    small_cell_exports(&dir);
+    assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-08"]));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.report("2026-11-08").join("summary.json")).unwrap()).unwrap();
+    // 12 clinicians in all, each scored; with one week of data nobody reaches a high tier, so the
+    // tiers are 12 / 0 / 0 or a split with small cells that must not appear.
+    assert_eq!(summary["clinicians"], 12);
+    for tier in ["risk_low", "risk_moderate", "risk_high", "risk_sustained"] {
+        let value = summary[tier].as_i64();
+        assert!(value.is_none_or(|n| n == 0 || n >= 11), "{tier} = {value:?} is a small count");
+        let listed = summary["suppressed"].as_array().unwrap().iter().any(|t| t == tier);
+        assert_eq!(value.is_none(), listed, "{tier}: null exactly when listed as suppressed");
+    }
+    let history = read_csv(&dir.out().join("history.csv"));
+    for tier in ["risk_low", "risk_moderate", "risk_high"] {
+        let text = &history[0][tier];
+        assert!(text.is_empty() || text == "0" || text.parse::<i64>().unwrap() >= 11, "{tier} = {text}");
+    }
 }

@@ -219,7 +219,11 @@ pub mod rules {
     pub const CLINIC_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
         layout: Layout::Parts { parts: &["risk_low", "risk_moderate", "risk_high"], total: "clinicians" },
-        rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians"), ("median_caseload_per_fte", "clinicians")],
+        rates: &[
+            ("admin_ratio", "clinicians"),
+            ("no_show_rate", "clinicians"),
+            ("median_caseload_per_fte", "clinicians"),
+        ],
     };
     pub const WAITLIST_WEEKS: Rule<'static> = Rule {
         group: Some("week"),

@@ -83,7 +83,11 @@ fn week_labeller(weeks: &[Day]) -> impl Fn(&f64) -> String + '_ {
 
 /// Grey crosses on the x axis where a count is hidden, once with a legend entry.
 fn mark_hidden<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     values: &[Option<i64>],
     top: f64,
 ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -169,9 +173,8 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
     ] {
         let values: Vec<Option<i64>> = flows.iter().map(pick).collect();
         for (k, points) in runs(&values).into_iter().enumerate() {
-            let series = chart
-                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3))))
-                .map_err(|e| fail(&e))?;
+            let series =
+                chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(px(3)))).map_err(|e| fail(&e))?;
             if k == 0 {
                 series
                     .label(label)

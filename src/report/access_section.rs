@@ -75,7 +75,11 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity];
     for (name, frame) in TABLES.iter().zip(frames) {
         let published = tables::publishable(frame, &input.data.ids)?;
-        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), input.protection.tables.get(*name))?;
+        tables::write_csv(
+            &published,
+            &dir.join("data").join(format!("{name}.csv")),
+            input.protection.tables.get(*name),
+        )?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
 
@@ -237,7 +241,9 @@ fn money(value: f64) -> String {
 fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
     let waits = &access.waits;
     let mut sentences = Vec::new();
-    if let Some(r) = row_of(waits, ALL_CLINICS, Some("all")).filter(|&r| input.protection.text("waits", "km_median_days", r).is_none()) {
+    if let Some(r) = row_of(waits, ALL_CLINICS, Some("all"))
+        .filter(|&r| input.protection.text("waits", "km_median_days", r).is_none())
+    {
         let longest = access.detail.curves.iter().find(|c| c.urgency == "all").map_or(0, |c| c.last_day);
         let completed = f64_at(waits, "completed_median_days", r);
         let seen_only = match completed {

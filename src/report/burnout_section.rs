@@ -175,14 +175,11 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         .iter()
         .map(|&r| {
             let n = |v: &Vec<Option<f64>>| v.get(r).copied().flatten().map(|x| x as i64);
-            charts::TierWeek {
-                week: weeks_col[r],
-                tiers: [n(&low), n(&moderate), n(&high)],
-                clinicians: n(&all),
-            }
+            charts::TierWeek { week: weeks_col[r], tiers: [n(&low), n(&moderate), n(&high)], clinicians: n(&all) }
         })
         .collect();
-    let text = |row: Option<&usize>, column: &str| row.map_or("0".to_owned(), |&r| input.count("clinic_weeks", cw, column, r));
+    let text =
+        |row: Option<&usize>, column: &str| row.map_or("0".to_owned(), |&r| input.count("clinic_weeks", cw, column, r));
     let last = network_rows.last();
     let last_high = text(last, "risk_high");
     let tier_title = if last_high.starts_with('<') {

@@ -50,7 +50,14 @@ impl ReportInput<'_> {
     }
 
     /// A rate, mean or median from a protected table, formatted by `show`, or why it is not shown.
-    pub fn figure(&self, table: &str, frame: &DataFrame, column: &str, row: usize, show: impl Fn(Option<f64>) -> String) -> String {
+    pub fn figure(
+        &self,
+        table: &str,
+        frame: &DataFrame,
+        column: &str,
+        row: usize,
+        show: impl Fn(Option<f64>) -> String,
+    ) -> String {
         match self.protection.text(table, column, row) {
             Some(text) => text.to_owned(),
             None => show(f64_at(frame, column, row)),
@@ -200,7 +207,11 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         admin_hours: admin("admin_hours"),
         documentation_hours: admin("documentation_hours"),
         after_hours: admin("after_hours"),
-        admin_ratio: if has_admin && !thin { value("admin_ratio").map(|r| (r * 10_000.0).round() / 10_000.0) } else { None },
+        admin_ratio: if has_admin && !thin {
+            value("admin_ratio").map(|r| (r * 10_000.0).round() / 10_000.0)
+        } else {
+            None
+        },
         sessions_attended: network.map_or(0, |r| i64_at(totals, "sessions_attended", r)),
         no_show_rate: value("no_show_rate").filter(|_| !thin).map(|r| (r * 10_000.0).round() / 10_000.0),
         roster: input.data.roster.is_some(),
@@ -318,7 +329,11 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     }
     for (name, frame) in tables {
         let published = tables::publishable(frame, ids)?;
-        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), input.protection.tables.get(name))?;
+        tables::write_csv(
+            &published,
+            &dir.join("data").join(format!("{name}.csv")),
+            input.protection.tables.get(name),
+        )?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
     write_rejects(dir, &input.data.files, internal)?;
@@ -327,7 +342,8 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     let summary = summary(input, &raw_totals);
     let totals = match input.protection.min_cell {
         Some(m) => {
-            let (frame, overrides) = crate::privacy::tables::protect(&raw_totals, &crate::privacy::tables::rules::WINDOW_TOTALS, m)?;
+            let (frame, overrides) =
+                crate::privacy::tables::protect(&raw_totals, &crate::privacy::tables::rules::WINDOW_TOTALS, m)?;
             Totals { frame, overrides }
         }
         None => Totals { frame: raw_totals, overrides: Default::default() },
@@ -579,7 +595,11 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
             vec!["Direct client hours".to_owned(), hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))],
             vec![
                 "Admin hours per client hour".to_owned(),
-                if has_admin { protected.text("admin_ratio", r, &|v| na(v, &|v| format!("{v:.2}"))) } else { "–".into() },
+                if has_admin {
+                    protected.text("admin_ratio", r, &|v| na(v, &|v| format!("{v:.2}")))
+                } else {
+                    "–".into()
+                },
             ],
             vec![
                 "After-hours hours".to_owned(),
