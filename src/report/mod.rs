@@ -532,7 +532,7 @@ fn html_page(
     burnout_section::write(dir, input, input.audience, &mut page)?;
     clinics_section(input, totals, &mut page);
     trend_section(dir, history, &mut page)?;
-    data_quality(&mut page, &input.data.files);
+    data_quality(&mut page, &input.data.files, input.protection);
     methods(&mut page, input.config, input.protection, &totals.overrides);
     page.raw(&format!(
         "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
@@ -689,7 +689,7 @@ fn trend_section(dir: &Path, history: &History, page: &mut Page) -> Result<()> {
     Ok(())
 }
 
-fn data_quality(page: &mut Page, files: &[FileReport]) {
+fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) {
     page.section("data-quality", "Data quality");
     let rows: Vec<Vec<String>> = files
         .iter()
@@ -702,7 +702,7 @@ fn data_quality(page: &mut Page, files: &[FileReport]) {
                 f.after_as_of.to_string(),
                 crate::ingest::quality::date_range(f),
                 f.clinics.to_string(),
-                f.clinicians.to_string(),
+                protection.people(f.clinicians as i64),
             ]
         })
         .collect();
