@@ -103,7 +103,7 @@ fn mark_hidden<DB: DrawingBackend>(
                 .filter(|(_, v)| v.is_none())
                 .map(|(i, _)| Cross::new((i as f64, y), px(5), HIDDEN.stroke_width(px(2)))),
         )?
-        .label("Not shown: a count under the small-cell limit")
+        .label("Not shown (small-cell suppression)")
         .legend(|(x, y)| Cross::new((x + 12, y), px(5), HIDDEN.stroke_width(px(2))));
     Ok(())
 }
@@ -184,8 +184,10 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
                 .draw_series(points.into_iter().map(|p| Circle::new(p, px(4), colour.filled())))
                 .map_err(|e| fail(&e))?;
         }
-        mark_hidden(&mut chart, &values, top).map_err(|e| fail(&e))?;
     }
+    // One cross per week in which either count is hidden.
+    let either: Vec<Option<i64>> = flows.iter().map(|f| f.referrals.and(f.first_seen).map(|_| 0)).collect();
+    mark_hidden(&mut chart, &either, top).map_err(|e| fail(&e))?;
     legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())

@@ -338,6 +338,17 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u3
             .label(format!("Tiers not shown (a count under {min_cell})"))
             .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], SUPPRESSED.filled()));
     }
+    // A week whose total is hidden too has no bar: a grey cross on the axis says it is not empty.
+    let unknown: Vec<usize> = (0..weeks.len()).filter(|&i| weeks[i].clinicians.is_none()).collect();
+    if !unknown.is_empty() {
+        chart
+            .draw_series(
+                unknown.iter().map(|&i| Cross::new((i as f64, top * 0.02), px(5), SUPPRESSED.stroke_width(px(2)))),
+            )
+            .map_err(|e| fail(&e))?
+            .label("Week not shown (its total is suppressed)")
+            .legend(|(x, y)| Cross::new((x + 8, y), px(5), SUPPRESSED.stroke_width(px(2))));
+    }
     legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
