@@ -296,6 +296,15 @@ fn small_counts_are_hidden_and_totals_do_not_give_them_away() {
     let waits = table("advocacy", "waits");
     assert_eq!(row(&waits, &[("clinic_id", "A"), ("urgency", "emergency")])["within_standard_share"], "withheld");
     assert_ne!(row(&waits, &[("clinic_id", "A"), ("urgency", "routine")])["within_standard_share"], "withheld");
+    // Figures that would give a hidden count back are withheld with it: a clinic's FTE (6 clinicians
+    // at 1.0 FTE each) and the capacity gap, whose backlog term is (backlog − target) / weeks.
+    let weeks = table("advocacy", "clinic_weeks");
+    assert_eq!(row(&weeks, &[("clinic_id", "A")])["clinicians"], "<11");
+    assert_eq!(row(&weeks, &[("clinic_id", "A")])["fte"], "withheld");
+    let capacity = table("advocacy", "capacity");
+    assert_eq!(row(&capacity, &[("clinic_id", "B")])["backlog"], "<11");
+    assert_eq!(row(&capacity, &[("clinic_id", "B")])["extra_fte"], "withheld");
+    assert_eq!(row(&table("internal", "capacity"), &[("clinic_id", "B")])["backlog"], "5");
     let html = std::fs::read_to_string(dir.root.join("advocacy/2026-11-08/index.html")).unwrap();
     assert!(html.contains("&lt;11") && html.contains("complementary suppression"), "the page says what was hidden");
     let html = std::fs::read_to_string(dir.root.join("internal/2026-11-08/index.html")).unwrap();

@@ -28,6 +28,9 @@ pub struct Rule<'a> {
     pub layout: Layout<'a>,
     /// (rate, mean or median column, the count of people it rests on).
     pub rates: &'a [(&'a str, &'a str)],
+    /// (column, count): figures from which the count could be worked back (a clinic's FTE is
+    /// close to its number of clinicians), withheld wherever that count is hidden.
+    pub follows: &'a [(&'a str, &'a str)],
 }
 
 /// The published text of a cell that is not shown as its value, by column and row.
@@ -161,6 +164,17 @@ pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(D
         let keep: BooleanChunked = column_marks.iter().map(|m| !m.hidden()).collect();
         mask(&mut masked, column, &keep)?;
     }
+    for (column, count) in rule.follows {
+        let Some(count_marks) = marks.get(count) else { continue };
+        let hide: Vec<bool> = count_marks.iter().map(|m| m.hidden()).collect();
+        let Ok(values) = frame.column(column) else { continue };
+        for (row, _) in hide.iter().enumerate().filter(|(_, h)| **h) {
+            if !values.get(row).is_ok_and(|v| v.is_null()) {
+                overrides.set(column, height, row, WITHHELD.to_owned());
+            }
+        }
+        mask(&mut masked, column, &hide.iter().map(|h| !h).collect())?;
+    }
     for (rate, base) in rule.rates {
         let Ok(base_values) = counts(frame, base) else { continue };
         let Ok(rate_column) = frame.column(rate) else { continue };
@@ -224,11 +238,13 @@ pub mod rules {
             ("no_show_rate", "clinicians"),
             ("median_caseload_per_fte", "clinicians"),
         ],
+        follows: &[("fte", "clinicians")],
     };
     pub const WAITLIST_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
         layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
         rates: &[],
+        follows: &[],
     };
     pub const WAITS: Rule<'static> = Rule {
         group: None,
@@ -244,18 +260,33 @@ pub mod rules {
             ("completed_median_days", "seen"),
             ("within_standard_share", "seen"),
         ],
+        follows: &[],
     };
     pub const FOLLOWUP: Rule<'static> = Rule {
         group: None,
         layout: Layout::Columns(&["clients"]),
         rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "clients")],
+        follows: &[],
     };
-    pub const CAPACITY: Rule<'static> = Rule { group: None, layout: Layout::Columns(&["backlog"]), rates: &[] };
+    /// The gap's extra starts add (backlog − target) / clearance weeks: with the target and the
+    /// rates shown, they would give a hidden backlog back.
+    pub const CAPACITY: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Columns(&["backlog"]),
+        rates: &[],
+        follows: &[
+            ("extra_starts_per_week", "backlog"),
+            ("extra_fte", "backlog"),
+            ("annual_cost", "backlog"),
+            ("reclaim_share_of_gap", "backlog"),
+        ],
+    };
     /// The report's totals over the window, by clinic.
     pub const WINDOW_TOTALS: Rule<'static> = Rule {
         group: None,
         layout: Layout::Columns(&["clinicians"]),
         rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians")],
+        follows: &[],
     };
 }
 

@@ -412,7 +412,8 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
             if (y - i).abs() > 1e-6 || i < 0.0 || i >= n {
                 return String::new();
             }
-            bars[(n - 1.0 - i) as usize].label.clone()
+            // No bars at all (every clinic's gap withheld) leaves one empty row.
+            bars.get((n - 1.0 - i) as usize).map_or_else(String::new, |b| b.label.clone())
         })
         .x_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Full-time-equivalent clinicians")

@@ -147,7 +147,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     };
 
     let bars = capacity_bars(input, &access.capacity);
-    let capacity_title = match bars.first() {
+    let capacity_title = match bars.first().filter(|b| b.label == clinic_name(input, ALL_CLINICS)) {
         Some(b) if b.extra_fte > 0.0 => format!(
             "The network needs {:.1} more FTE clinicians; admin reclaim could cover {:.1}",
             b.extra_fte,
@@ -216,6 +216,15 @@ fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> 
     let mut rows: Vec<usize> = (0..capacity.height()).collect();
     rows.sort_by_key(|&r| (u32_at(capacity, "clinic", r) != ALL_CLINICS, u32_at(capacity, "clinic", r)));
     rows.into_iter()
+        // A clinic whose gap or FTE is withheld (small-cell suppression) has no bar, rather than a zero one.
+        .filter(|&r| {
+            let clinic = u32_at(capacity, "clinic", r);
+            let fte_row = (0..weeks.height()).find(|&w| {
+                u32_at(weeks, "clinic", w) == clinic && i32_at(weeks, "week", w) == Some(input.window.last_week)
+            });
+            input.protection.text("capacity", "extra_fte", r).is_none()
+                && fte_row.is_none_or(|w| input.protection.text("clinic_weeks", "fte", w).is_none())
+        })
         .map(|r| {
             let clinic = u32_at(capacity, "clinic", r);
             CapacityBar {
@@ -260,7 +269,9 @@ fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
         });
     }
     let capacity = &access.capacity;
-    if let Some(r) = row_of(capacity, ALL_CLINICS, None) {
+    if let Some(r) =
+        row_of(capacity, ALL_CLINICS, None).filter(|&r| input.protection.text("capacity", "extra_fte", r).is_none())
+    {
         let extra = f64_at(capacity, "extra_fte", r);
         let share = f64_at(capacity, "reclaim_share_of_gap", r);
         let cost = f64_at(capacity, "annual_cost", r).map(|c| format!(" (≈ {} a year)", money(c))).unwrap_or_default();
@@ -484,13 +495,13 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
                 optional(f64_at(capacity, "starts_per_week", r), 1),
                 input.count("capacity", capacity, "backlog", r),
                 optional(f64_at(capacity, "target_backlog", r), 0),
-                optional(f64_at(capacity, "extra_starts_per_week", r), 2),
+                input.figure("capacity", capacity, "extra_starts_per_week", r, |v| optional(v, 2)),
                 optional(f64_at(capacity, "hours_per_client", r), 1),
-                optional(f64_at(capacity, "extra_fte", r), 2),
-                f64_at(capacity, "annual_cost", r).map_or_else(|| "–".to_owned(), money),
+                input.figure("capacity", capacity, "extra_fte", r, |v| optional(v, 2)),
+                input.figure("capacity", capacity, "annual_cost", r, |v| v.map_or_else(|| "–".to_owned(), money)),
                 na(f64_at(capacity, "admin_reclaim_hours_per_week", r), 1),
                 na(f64_at(capacity, "admin_reclaim_fte", r), 2),
-                percent(f64_at(capacity, "reclaim_share_of_gap", r)),
+                input.figure("capacity", capacity, "reclaim_share_of_gap", r, percent),
             ]
         })
         .collect();

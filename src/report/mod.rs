@@ -585,7 +585,8 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
                 Some(fte) if fte > 0.0 => {
                     sentence.push_str(&format!("; closing its gap needs {fte:.1} more clinicians."))
                 }
-                _ => sentence.push_str("; it has no capacity gap."),
+                Some(_) => sentence.push_str("; it has no capacity gap."),
+                None => sentence.push('.'),
             }
         }
         page.raw(&format!("<section id=\"clinic-{r}\" aria-label=\"{}\"><h3>{}</h3>", escape(name), escape(name)));
@@ -614,12 +615,22 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
             vec!["Seen within standard".to_owned(), percent(waits("within_standard_share"))],
             vec!["Waiting now".to_owned(), backlog_text(input, clinic)],
             vec!["Follow-up gaps over standard".to_owned(), percent(followup)],
-            vec!["Extra FTE needed".to_owned(), na(capacity("extra_fte"), &|v| format!("{v:.1}"))],
+            vec!["Extra FTE needed".to_owned(), capacity_text(input, clinic, "extra_fte", &|v| format!("{v:.1}"))],
         ];
         page.table("", &["Figure", "Value"], &rows);
         page.raw("</section>");
     }
     page.end_section();
+}
+
+/// A figure of a clinic's capacity row as published: the value, "withheld" or "–".
+fn capacity_text(input: &ReportInput, clinic: u32, column: &str, show: &dyn Fn(f64) -> String) -> String {
+    let Some(access) = input.access else { return "–".to_owned() };
+    let capacity = &access.capacity;
+    match (0..capacity.height()).find(|&r| u32_at(capacity, "clinic", r) == clinic) {
+        Some(r) => input.figure("capacity", capacity, column, r, |v| v.map_or_else(|| "–".to_owned(), show)),
+        None => "–".to_owned(),
+    }
 }
 
 /// A clinic's backlog at the as-of date as the capacity table publishes it.
