@@ -10,9 +10,9 @@ pub mod quality;
 pub mod reader;
 pub mod values;
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use polars::prelude::{PlFixedStateQuality, PlHashMap, PlHashSet};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::path::Path;
 
 use crate::config::Config;
@@ -33,18 +33,30 @@ const MAX_DURATION_MIN: i64 = 720;
 /// Dense integer codes for the ids of one kind.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    codes: HashMap<Box<str>, u32>,
+    codes: PlHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// The last code handed out: exports list a clinic's or a clinician's rows together, so most
+    /// lookups repeat the previous one and skip the hash.
+    last: Option<u32>,
 }
 
 impl Interner {
     pub fn code(&mut self, name: &str) -> u32 {
-        if let Some(&code) = self.codes.get(name) {
-            return code;
+        if let Some(last) = self.last {
+            if *self.names[last as usize] == *name {
+                return last;
+            }
         }
-        let code = self.names.len() as u32;
-        self.codes.insert(name.into(), code);
-        self.names.push(name.into());
+        let code = match self.codes.get(name) {
+            Some(&code) => code,
+            None => {
+                let code = self.names.len() as u32;
+                self.codes.insert(name.into(), code);
+                self.names.push(name.into());
+                code
+            }
+        };
+        self.last = Some(code);
         code
     }
 
@@ -60,6 +72,11 @@ impl Interner {
         self.names.is_empty()
     }
 
+    /// Interns every id of `other`; returns other's code → this interner's code.
+    fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        other.names.iter().map(|name| self.code(name)).collect()
+    }
+
     /// Renumbers codes so that code order is the ids' text order; returns old code → new code.
     fn sort(&mut self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
@@ -72,6 +89,7 @@ impl Interner {
         for code in self.codes.values_mut() {
             *code = remap[*code as usize];
         }
+        self.last = None;
         remap
     }
 }
@@ -82,15 +100,15 @@ fn apply(remap: &[u32], codes: &mut [u32]) {
     }
 }
 
-/// Duplicate-id detection without keeping every id's text: a 64-bit hash per id.
+/// Duplicate-id detection without keeping every id's text: a 64-bit hash per id, from a hasher
+/// with a fixed seed so that runs are repeatable.
 #[derive(Default)]
-struct SeenIds(HashSet<u64>);
+struct SeenIds(PlHashSet<u64>, PlFixedStateQuality);
 
 impl SeenIds {
     fn first_time(&mut self, id: &str) -> bool {
-        let mut hasher = DefaultHasher::new();
-        id.hash(&mut hasher);
-        self.0.insert(hasher.finish())
+        let hash = self.1.hash_one(id);
+        self.0.insert(hash)
     }
 }
 
@@ -508,15 +526,49 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
     }
+    // sessions.csv on one core, the other files on the other, each with its own ids; the second
+    // set of codes is then mapped onto the first. Errors are reported in file order.
     let mut ids = Ids::default();
-    let (mut sessions, sessions_report) = load_sessions(dir, config, &mut ids)?;
+    let mut other_ids = Ids::default();
+    let (sessions, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let waitlist = load_waitlist(dir, config, &mut other_ids);
+            let admin = load_admin(dir, config, &mut other_ids);
+            let roster = load_roster(dir, config, &mut other_ids);
+            let wellbeing = load_wellbeing(dir, config, &mut other_ids);
+            (waitlist, admin, roster, wellbeing)
+        });
+        let sessions = load_sessions(dir, config, &mut ids);
+        (sessions, others.join())
+    });
+    let (mut sessions, sessions_report) = sessions?;
     if sessions_report.rows_read == 0 {
         return Err(Error::NoRows { file: SESSIONS.into() });
     }
-    let waitlist = load_waitlist(dir, config, &mut ids)?;
-    let admin = load_admin(dir, config, &mut ids)?;
-    let roster = load_roster(dir, config, &mut ids)?;
-    let wellbeing = load_wellbeing(dir, config, &mut ids)?;
+    let (waitlist, admin, roster, wellbeing) =
+        others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
+    let (mut waitlist, mut admin, mut roster, mut wellbeing) = (waitlist?, admin?, roster?, wellbeing?);
+    let to_main = [
+        ids.clinics.absorb(&other_ids.clinics),
+        ids.clinicians.absorb(&other_ids.clinicians),
+        ids.clients.absorb(&other_ids.clients),
+    ];
+    if let Some((w, _)) = waitlist.as_mut() {
+        apply(&to_main[0], &mut w.clinic);
+        apply(&to_main[2], &mut w.client);
+    }
+    if let Some((a, _)) = admin.as_mut() {
+        apply(&to_main[0], &mut a.clinic);
+        apply(&to_main[1], &mut a.clinician);
+    }
+    if let Some((r, _)) = roster.as_mut() {
+        apply(&to_main[0], &mut r.clinic);
+        apply(&to_main[1], &mut r.clinician);
+    }
+    if let Some((w, _)) = wellbeing.as_mut() {
+        apply(&to_main[0], &mut w.clinic);
+        apply(&to_main[1], &mut w.clinician);
+    }
 
     let mut files = vec![sessions_report];
     let waitlist = waitlist.map(|(w, r)| {
