@@ -3,13 +3,12 @@
 use polars::prelude::*;
 
 use super::burnout::{self, Available, Burnout};
-use super::frames::{
-    self, week_of, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW, SCHEDULED,
-};
+use super::frames::{self, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW, SCHEDULED};
 use super::{Window, ALL_CLINICS};
 use crate::config::Config;
-use crate::ingest::values::Category;
-use crate::ingest::Dataset;
+use crate::dates::{self, Day};
+use crate::ingest::values::{Category, Status};
+use crate::ingest::{Dataset, Sessions};
 
 /// Weeks of clinician-week detail kept for the capacity gap's hours per client (SPEC appendix).
 pub const DETAIL_YEAR_WEEKS: u32 = 52;
@@ -124,51 +123,57 @@ fn admin_weeks(admin: LazyFrame, window: &Window) -> LazyFrame {
 ///
 /// Each client's attended dates are merged into spans (dates closer than 90 days apart), a span
 /// [a, b] keeps the client active for the weeks whose Sunday lies in [a, b + 89], and the weekly
-/// count is a running sum of +1/−1 events: one sorted scan, not a 90-day join per week.
-fn active_caseload(sessions: LazyFrame, worked: LazyFrame, window: &Window) -> PolarsResult<LazyFrame> {
-    let client_keys = [col("clinic"), col("clinician"), col("client")];
-    let spans = sessions
-        .filter(col("status").eq(lit(ATTENDED)))
-        .select([col("clinic"), col("clinician"), col("client"), col("date")])
-        .sort(["clinic", "clinician", "client", "date"], SortMultipleOptions::default())
-        .with_column(
-            (col("date") - col("date").shift(lit(1)).over(client_keys.clone())?)
-                .gt_eq(lit(CASELOAD_DAYS))
-                .fill_null(lit(true))
-                .cast(DataType::Int32)
-                .cum_sum(false)
-                .over(client_keys.clone())?
-                .alias("span"),
-        )
-        .group_by([col("clinic"), col("clinician"), col("client"), col("span")])
-        .agg([col("date").min().alias("from"), col("date").max().alias("to")])
-        .with_columns([
-            week_of(col("from")).alias("first_week"),
-            // The last week whose Sunday is on or before to + 89.
-            (week_of(col("to") + lit(CASELOAD_DAYS)) - lit(7)).alias("last_week"),
-        ])
-        .filter(col("last_week").gt_eq(lit(window.first_week)).and(col("first_week").lt_eq(lit(window.last_week))));
-    let starts = spans.clone().select([
-        col("clinic"),
-        col("clinician"),
-        when(col("first_week").lt(lit(window.first_week)))
-            .then(lit(window.first_week))
-            .otherwise(col("first_week"))
-            .alias("week"),
-        lit(1i64).alias("delta"),
-    ]);
-    let ends = spans.select([
-        col("clinic"),
-        col("clinician"),
-        (col("last_week") + lit(7)).alias("week"),
-        lit(-1i64).alias("delta"),
-    ]);
-    let events = concat([starts, ends], UnionArgs::default())?.group_by(keys()).agg([col("delta").sum()]);
+/// count is a running sum of +1/−1 events: one sorted scan, not a 90-day join per week. The scan
+/// runs over the ingested columns: sorting 4 keys and grouping by 3 in polars cost several times
+/// as much on a network-scale export (bench/run.sh).
+fn active_caseload(sessions: &Sessions, worked: LazyFrame, window: &Window) -> PolarsResult<LazyFrame> {
+    use rayon::slice::ParallelSliceMut;
+    let mut visits: Vec<(u32, u32, u32, i32)> = (0..sessions.len())
+        .filter(|&i| sessions.status[i] == Status::Attended)
+        .map(|i| (sessions.clinic[i], sessions.clinician[i], sessions.client[i], dates::day_of(sessions.start[i])))
+        .filter(|v| v.3 <= window.as_of)
+        .collect();
+    visits.par_sort_unstable();
+    let mut events: Vec<(u32, u32, i32, i64)> = Vec::new();
+    let mut emit = |clinic: u32, clinician: u32, from: Day, to: Day| {
+        let first_week = dates::week_start(from);
+        // The last week whose Sunday is on or before to + 89.
+        let last_week = dates::week_start(to + CASELOAD_DAYS) - 7;
+        if last_week >= window.first_week && first_week <= window.last_week {
+            events.push((clinic, clinician, first_week.max(window.first_week), 1));
+            events.push((clinic, clinician, last_week + 7, -1));
+        }
+    };
+    let mut span: Option<((u32, u32, u32), Day, Day)> = None;
+    for &(clinic, clinician, client, date) in &visits {
+        let key = (clinic, clinician, client);
+        span = match span {
+            Some((k, from, to)) if k == key && date - to < CASELOAD_DAYS => Some((k, from, date)),
+            Some((k, from, to)) => {
+                emit(k.0, k.1, from, to);
+                Some((key, date, date))
+            }
+            None => Some((key, date, date)),
+        };
+    }
+    if let Some((k, from, to)) = span {
+        emit(k.0, k.1, from, to);
+    }
+    let events = DataFrame::new_infer_height(vec![
+        Column::new("clinic".into(), events.iter().map(|e| e.0).collect::<Vec<u32>>()),
+        Column::new("clinician".into(), events.iter().map(|e| e.1).collect::<Vec<u32>>()),
+        Column::new("week".into(), events.iter().map(|e| e.2).collect::<Vec<i32>>()),
+        Column::new("delta".into(), events.iter().map(|e| e.3).collect::<Vec<i64>>()),
+    ])?
+    .lazy()
+    .group_by(keys())
+    .agg([col("delta").sum()]);
     Ok(full_join(worked.select(keys()), events, &keys())
         .with_column(col("delta").fill_null(lit(0i64)))
         .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
         .with_column(col("delta").cum_sum(false).over([col("clinic"), col("clinician")])?.alias("active_caseload"))
-        .select([col("clinic"), col("clinician"), col("week"), col("active_caseload")]))
+        // Int32, as the published clinician_weeks schema has always had it.
+        .select([col("clinic"), col("clinician"), col("week"), col("active_caseload").cast(DataType::Int32)]))
 }
 
 pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Workload> {
@@ -219,7 +224,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         }
         None => lit(1.0),
     };
-    let caseload = active_caseload(sessions.clone(), worked.clone(), &detail_window)?;
+    let caseload = active_caseload(&data.sessions, worked.clone(), &detail_window)?;
     let doc_late = if data.sessions.has_note_signed {
         ratio(col("doc_late_sessions"), col("sessions_attended"))
     } else {
