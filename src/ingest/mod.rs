@@ -112,6 +112,38 @@ impl SeenIds {
     }
 }
 
+/// Duplicate detection for millions of ids, where a hash-set insert per row (a cache miss each)
+/// costs more than parsing the row: the hashes are only collected, and sorted once at the end.
+/// `Exact` rejects each repeat as it comes; `Collect` only tells whether there was any.
+enum IdCheck {
+    Exact(SeenIds),
+    Collect(Vec<u64>, PlFixedStateQuality),
+}
+
+impl IdCheck {
+    fn first_time(&mut self, id: &str) -> bool {
+        match self {
+            IdCheck::Exact(seen) => seen.first_time(id),
+            IdCheck::Collect(hashes, state) => {
+                hashes.push(state.hash_one(id));
+                true
+            }
+        }
+    }
+
+    /// Whether a collected id came twice (always false for `Exact`, which rejected repeats).
+    fn any_repeat(self) -> bool {
+        use rayon::slice::ParallelSliceMut;
+        match self {
+            IdCheck::Exact(_) => false,
+            IdCheck::Collect(mut hashes, _) => {
+                hashes.par_sort_unstable();
+                hashes.windows(2).any(|pair| pair[0] == pair[1])
+            }
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Ids {
     pub clinics: Interner,
@@ -252,7 +284,28 @@ fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, Cell
     values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
 }
 
+/// sessions.csv. Read once collecting the ids' hashes; only an export with a repeated session_id
+/// is read a second time, rejecting each repeat on its line.
 fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
+    let mut trial_ids = ids.clone();
+    let (sessions, report, check) =
+        read_sessions(dir, config, &mut trial_ids, IdCheck::Collect(Vec::new(), PlFixedStateQuality::default()))?;
+    if !check.any_repeat() {
+        *ids = trial_ids;
+        return Ok((sessions, report));
+    }
+    drop(sessions);
+    crate::log::debug(&format!("{SESSIONS}: repeated session_id; reading it again to reject each repeat"));
+    let (sessions, report, _) = read_sessions(dir, config, ids, IdCheck::Exact(SeenIds::default()))?;
+    Ok((sessions, report))
+}
+
+fn read_sessions(
+    dir: &Path,
+    config: &Config,
+    ids: &mut Ids,
+    mut seen: IdCheck,
+) -> Result<(Sessions, FileReport, IdCheck)> {
     const COLUMNS: [&str; 11] = [
         "session_id",
         "clinic_id",
@@ -277,7 +330,6 @@ fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions
         })
         .collect();
     let mut sessions = Sessions::default();
-    let mut seen = SeenIds::default();
     let mut status_buffer = String::new();
     let report = read_table(dir, &table(config, SESSIONS, &specs, false), |row, _line| {
         let session_id = nonempty(row, 0, "session_id")?;
@@ -333,7 +385,7 @@ fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions
     }
     sessions.has_note_signed = report.columns.contains(&"note_signed_at");
     sessions.has_high_acuity = report.columns.contains(&"high_acuity");
-    Ok((sessions, report))
+    Ok((sessions, report, seen))
 }
 
 fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
