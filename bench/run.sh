@@ -5,6 +5,7 @@
 # of each, the ratio b/a and the run's stage timings from manifest.json.
 #
 #   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1
+#   REPEAT=5 bench/run.sh 1       (the median of 5 runs; default 3)
 #
 # Needs: a release build (cargo build --release), GNU time (/usr/bin/time), python3 with polars
 # (pip install polars) for the parse floor.
@@ -18,11 +19,17 @@ mkdir -p "$work"
 scales=("$@")
 [ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1)
 
-measure() { # label, command…  → prints wall, cpu, rss
+measure_once() { # label, command…  → prints wall, cpu, rss
   local log="$work/time.log"
   /usr/bin/time -f '%e %U %S %M' -o "$log" "${@:2}" >/dev/null 2>"$work/stderr.log" || { cat "$work/stderr.log"; exit 1; }
   read -r wall user sys rss <"$log"
   printf '%s %s %s %s\n' "$wall" "$(echo "$user + $sys" | awk '{print $1 + $3}')" "$rss" "$1"
+}
+
+# The median of $REPEAT runs (default 3) by wall time: single runs on a shared 2-core machine vary
+# by a third.
+measure() {
+  for _ in $(seq "${REPEAT:-3}"); do measure_once "$@"; done | sort -n | awk '{ rows[NR] = $0 } END { print rows[int((NR + 1) / 2)] }'
 }
 
 printf '%-6s %10s %10s %11s | %9s %9s %9s | %9s %9s %9s | %6s\n' scale sessions admin referrals \
@@ -40,6 +47,7 @@ for scale in "${scales[@]}"; do
   referrals=$(($(wc -l <"$data/waitlist.csv") - 1))
   read -r fw fc fr _ < <(measure floor python3 bench/parse_floor.py "$data")
   rm -rf "$work/out-$scale"
+  # Each run replaces the same as-of date's report in place.
   read -r rw rc rr _ < <(measure run "$bin" -q run "$data" --out "$work/out-$scale")
   printf '%-6s %10d %10d %11d | %9.2f %9.2f %9.0f | %9.2f %9.2f %9.0f | %6.2f\n' "$scale" "$sessions" "$admin" \
     "$referrals" "$fw" "$fc" "$((fr / 1024))" "$rw" "$rc" "$((rr / 1024))" "$(awk -v a="$fw" -v b="$rw" 'BEGIN { print b / a }')"
