@@ -16,7 +16,7 @@ pub enum Audience {
     Internal,
 }
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::ingest::Dataset;
 
@@ -27,22 +27,34 @@ pub const OTHER_CLINICS: &str = "other clinics";
 /// or the roster) into one clinic named "other clinics", in every input table, so that every
 /// indicator is computed for the folded group. Returns the folded clinics' ids.
 pub fn fold_small_clinics(data: &mut Dataset, min_clinicians: u32) -> Vec<String> {
-    let mut clinicians: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    let mut note = |clinic: &[u32], clinician: &[u32]| {
-        for (&c, &k) in clinic.iter().zip(clinician) {
-            clinicians.entry(c).or_default().insert(k);
+    let pairs = || {
+        let mut pairs: Vec<(&[u32], &[u32])> = vec![(&data.sessions.clinic, &data.sessions.clinician)];
+        if let Some(admin) = &data.admin {
+            pairs.push((&admin.clinic, &admin.clinician));
         }
+        if let Some(roster) = &data.roster {
+            pairs.push((&roster.clinic, &roster.clinician));
+        }
+        pairs.into_iter().flat_map(|(clinic, clinician)| clinic.iter().copied().zip(clinician.iter().copied()))
     };
-    note(&data.sessions.clinic, &data.sessions.clinician);
-    if let Some(admin) = &data.admin {
-        note(&admin.clinic, &admin.clinician);
+    let (clinics, width) = (data.ids.clinics.len(), data.ids.clinicians.len());
+    let mut clinicians_at = vec![0usize; clinics];
+    if clinics.saturating_mul(width) <= 1 << 26 {
+        // A clinic × clinician grid of flags: one pass over the rows without hashing.
+        let mut works_at = vec![false; clinics * width];
+        for (c, k) in pairs() {
+            let cell = &mut works_at[c as usize * width + k as usize];
+            clinicians_at[c as usize] += usize::from(!*cell);
+            *cell = true;
+        }
+    } else {
+        let distinct: std::collections::HashSet<(u32, u32)> = pairs().collect();
+        for (c, _) in distinct {
+            clinicians_at[c as usize] += 1;
+        }
     }
-    if let Some(roster) = &data.roster {
-        note(&roster.clinic, &roster.clinician);
-    }
-    let small: BTreeSet<u32> = (0..data.ids.clinics.len() as u32)
-        .filter(|c| clinicians.get(c).map_or(0, BTreeSet::len) < min_clinicians as usize)
-        .collect();
+    let small: BTreeSet<u32> =
+        (0..clinics as u32).filter(|&c| clinicians_at[c as usize] < min_clinicians as usize).collect();
     if small.is_empty() {
         return Vec::new();
     }
