@@ -139,6 +139,42 @@ impl Interner {
     }
 }
 
+/// Old code → new code for each kind of id.
+struct Renumbering {
+    clinics: Vec<u32>,
+    clinicians: Vec<u32>,
+    clients: Vec<u32>,
+}
+
+impl Renumbering {
+    fn apply(
+        &self,
+        sessions: Option<&mut Sessions>,
+        waitlist: Option<&mut Waitlist>,
+        admin: Option<&mut AdminTime>,
+        roster: Option<&mut Roster>,
+        wellbeing: Option<&mut Wellbeing>,
+    ) {
+        if let Some(s) = sessions {
+            apply(&self.clinics, &mut s.clinic);
+            apply(&self.clinicians, &mut s.clinician);
+            apply(&self.clients, &mut s.client);
+        }
+        if let Some(w) = waitlist {
+            apply(&self.clinics, &mut w.clinic);
+            apply(&self.clients, &mut w.client);
+        }
+        let staff =
+            [admin.map(|a| (&mut a.clinic, &mut a.clinician)), roster.map(|r| (&mut r.clinic, &mut r.clinician))];
+        for (clinic, clinician) in
+            staff.into_iter().flatten().chain(wellbeing.map(|w| (&mut w.clinic, &mut w.clinician)))
+        {
+            apply(&self.clinics, clinic);
+            apply(&self.clinicians, clinician);
+        }
+    }
+}
+
 fn apply(remap: &[u32], codes: &mut [u32]) {
     for code in codes {
         *code = remap[*code as usize];
@@ -645,27 +681,18 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     let (waitlist, admin, roster, wellbeing) =
         others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
     let (mut waitlist, mut admin, mut roster, mut wellbeing) = (waitlist?, admin?, roster?, wellbeing?);
-    let to_main = [
-        ids.clinics.absorb(&other_ids.clinics),
-        ids.clinicians.absorb(&other_ids.clinicians),
-        ids.clients.absorb(&other_ids.clients),
-    ];
-    if let Some((w, _)) = waitlist.as_mut() {
-        apply(&to_main[0], &mut w.clinic);
-        apply(&to_main[2], &mut w.client);
-    }
-    if let Some((a, _)) = admin.as_mut() {
-        apply(&to_main[0], &mut a.clinic);
-        apply(&to_main[1], &mut a.clinician);
-    }
-    if let Some((r, _)) = roster.as_mut() {
-        apply(&to_main[0], &mut r.clinic);
-        apply(&to_main[1], &mut r.clinician);
-    }
-    if let Some((w, _)) = wellbeing.as_mut() {
-        apply(&to_main[0], &mut w.clinic);
-        apply(&to_main[1], &mut w.clinician);
-    }
+    let to_main = Renumbering {
+        clinics: ids.clinics.absorb(&other_ids.clinics),
+        clinicians: ids.clinicians.absorb(&other_ids.clinicians),
+        clients: ids.clients.absorb(&other_ids.clients),
+    };
+    to_main.apply(
+        None,
+        waitlist.as_mut().map(|w| &mut w.0),
+        admin.as_mut().map(|a| &mut a.0),
+        roster.as_mut().map(|r| &mut r.0),
+        wellbeing.as_mut().map(|w| &mut w.0),
+    );
 
     let mut files = vec![sessions_report];
     let waitlist = waitlist.map(|(w, r)| {
@@ -686,28 +713,9 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
         w
     });
 
-    let clinics = ids.clinics.sort();
-    let clinicians = ids.clinicians.sort();
-    let clients = ids.clients.sort();
-    apply(&clinics, &mut sessions.clinic);
-    apply(&clinicians, &mut sessions.clinician);
-    apply(&clients, &mut sessions.client);
-    if let Some(a) = admin.as_mut() {
-        apply(&clinics, &mut a.clinic);
-        apply(&clinicians, &mut a.clinician);
-    }
-    if let Some(w) = waitlist.as_mut() {
-        apply(&clinics, &mut w.clinic);
-        apply(&clients, &mut w.client);
-    }
-    if let Some(r) = roster.as_mut() {
-        apply(&clinics, &mut r.clinic);
-        apply(&clinicians, &mut r.clinician);
-    }
-    if let Some(w) = wellbeing.as_mut() {
-        apply(&clinics, &mut w.clinic);
-        apply(&clinicians, &mut w.clinician);
-    }
+    let sorted =
+        Renumbering { clinics: ids.clinics.sort(), clinicians: ids.clinicians.sort(), clients: ids.clients.sort() };
+    sorted.apply(Some(&mut sessions), waitlist.as_mut(), admin.as_mut(), roster.as_mut(), wellbeing.as_mut());
     let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files };
     data.describe_files();
     Ok(data)
