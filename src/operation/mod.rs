@@ -100,7 +100,18 @@ impl Stages {
         let seconds = self.clock.elapsed().as_secs_f64();
         self.done.push((name.to_owned(), (seconds * 1000.0).round() / 1000.0));
         self.clock = Instant::now();
+        if let Some(peak) = peak_memory_mb() {
+            log::debug(&format!("stage {name}: {seconds:.2} s; peak memory so far {peak} MB"));
+        }
     }
+}
+
+/// The process's peak resident memory (Linux: VmHWM), for the debug log.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// Test hook: `CASELOAD_TEST_PAUSE=<stage>` makes a run sleep at that point so that a test can kill
