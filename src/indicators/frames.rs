@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use crate::dates::{self, SECONDS_PER_DAY};
+use crate::dates::{self, Day, SECONDS_PER_DAY};
 use crate::ingest::values::Status;
 use crate::ingest::{AdminTime, Roster, Sessions};
 
@@ -14,22 +14,26 @@ pub const CANCELLED_CLINICIAN: i32 = Status::CancelledClinician as i32;
 pub const SCHEDULED: i32 = Status::Scheduled as i32;
 
 /// clinic, clinician, client (u32 codes), start, end, note_signed (seconds), date, week (days),
-/// status (code), high_acuity.
-pub fn sessions(s: &Sessions) -> PolarsResult<DataFrame> {
-    let date: Vec<i32> = s.start.iter().map(|&t| dates::day_of(t)).collect();
+/// status (code), high_acuity — of the sessions neither scheduled nor after `as_of`, dated from
+/// `from` on: only the rows a plan reads are copied into polars.
+pub fn sessions(s: &Sessions, from: Day, as_of: Day) -> PolarsResult<DataFrame> {
+    let rows: Vec<usize> = (0..s.len())
+        .filter(|&i| s.status[i] != Status::Scheduled && (from..=as_of).contains(&dates::day_of(s.start[i])))
+        .collect();
+    let pick = |values: &[u32]| rows.iter().map(|&i| values[i]).collect::<Vec<u32>>();
+    let date: Vec<i32> = rows.iter().map(|&i| dates::day_of(s.start[i])).collect();
     let week: Vec<i32> = date.iter().map(|&d| dates::week_start(d)).collect();
-    let status: Vec<i32> = s.status.iter().map(|&st| st as i32).collect();
     DataFrame::new_infer_height(vec![
-        Column::new("clinic".into(), &s.clinic),
-        Column::new("clinician".into(), &s.clinician),
-        Column::new("client".into(), &s.client),
-        Column::new("start".into(), &s.start),
-        Column::new("end".into(), &s.end),
-        Column::new("note_signed".into(), &s.note_signed),
+        Column::new("clinic".into(), pick(&s.clinic)),
+        Column::new("clinician".into(), pick(&s.clinician)),
+        Column::new("client".into(), pick(&s.client)),
+        Column::new("start".into(), rows.iter().map(|&i| s.start[i]).collect::<Vec<i64>>()),
+        Column::new("end".into(), rows.iter().map(|&i| s.end[i]).collect::<Vec<i64>>()),
+        Column::new("note_signed".into(), rows.iter().map(|&i| s.note_signed[i]).collect::<Vec<Option<i64>>>()),
         Column::new("date".into(), date),
         Column::new("week".into(), week),
-        Column::new("status".into(), status),
-        Column::new("high_acuity".into(), &s.high_acuity),
+        Column::new("status".into(), rows.iter().map(|&i| s.status[i] as i32).collect::<Vec<i32>>()),
+        Column::new("high_acuity".into(), rows.iter().map(|&i| s.high_acuity[i]).collect::<Vec<bool>>()),
     ])
 }
 

@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::burnout::{self, Available, Burnout};
-use super::frames::{self, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW, SCHEDULED};
+use super::frames::{self, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW};
 use super::{Window, ALL_CLINICS};
 use crate::config::Config;
 use crate::dates::{self, Day};
@@ -177,9 +177,6 @@ fn active_caseload(sessions: &Sessions, worked: LazyFrame, window: &Window) -> P
 }
 
 pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Workload> {
-    let sessions = frames::sessions(&data.sessions)?
-        .lazy()
-        .filter(col("date").lt_eq(lit(window.as_of)).and(col("status").neq(lit(SCHEDULED))));
     let admin = match &data.admin {
         Some(admin) => Some(frames::admin(admin)?.lazy().filter(col("date").lt_eq(lit(window.as_of)))),
         None => None,
@@ -189,6 +186,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     let risk_start = window.first_week - 7 * (config.risk_window_weeks as i32 - 1);
     let year_start = window.last_week - 7 * (DETAIL_YEAR_WEEKS.max(config.capacity_window_weeks) as i32 - 1);
     let detail_window = Window { first_week: risk_start.min(year_start), ..*window };
+    let sessions = frames::sessions(&data.sessions, detail_window.first_week, window.as_of)?.lazy();
     let by_sessions = session_weeks(sessions.clone(), &detail_window, config, data.sessions.has_note_signed)?;
     let mut worked = by_sessions;
     let admin_columns = admin.is_some();
@@ -257,7 +255,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
         .collect()?;
 
-    let worked_weeks = worked_weeks(sessions, admin, window)?;
+    let worked_weeks = worked_weeks(data, window)?;
     let burnout = burnout::compute(&detail, &worked_weeks, window, config, &Available::of(data))?;
     let in_window = detail
         .clone()
@@ -283,16 +281,28 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
 
 /// Every (clinic, clinician, week) up to the last complete week with a session of any status but
 /// scheduled, or an admin entry: the weeks worked, over the whole export (for weeks without a break).
-fn worked_weeks(sessions: LazyFrame, admin: Option<LazyFrame>, window: &Window) -> PolarsResult<DataFrame> {
-    let mut parts = vec![sessions.select(keys())];
-    if let Some(admin) = admin {
-        parts.push(admin.select(keys()));
-    }
-    concat(parts, UnionArgs::default())?
-        .filter(col("week").lt_eq(lit(window.last_week)))
-        .unique(None, UniqueKeepStrategy::Any)
-        .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
-        .collect()
+/// Every (clinic, clinician, week) up to the last complete week in which the clinician had a
+/// session (not merely scheduled) or an admin entry, sorted: the whole history, for the streaks of
+/// weeks without a break. Sorted and deduplicated in place over the ingested columns (as a polars
+/// union and unique over 6 million keys it was the run's peak of memory).
+fn worked_weeks(data: &Dataset, window: &Window) -> PolarsResult<DataFrame> {
+    use rayon::slice::ParallelSliceMut;
+    let s = &data.sessions;
+    let mut keys: Vec<(u32, u32, i32)> = (0..s.len())
+        .filter(|&i| s.status[i] != Status::Scheduled)
+        .map(|i| (s.clinic[i], s.clinician[i], dates::day_of(s.start[i])))
+        .chain(data.admin.iter().flat_map(|a| (0..a.date.len()).map(|i| (a.clinic[i], a.clinician[i], a.date[i]))))
+        .filter(|k| k.2 <= window.as_of)
+        .map(|(clinic, clinician, day)| (clinic, clinician, dates::week_start(day)))
+        .filter(|k| k.2 <= window.last_week)
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    DataFrame::new_infer_height(vec![
+        Column::new("clinic".into(), keys.iter().map(|k| k.0).collect::<Vec<u32>>()),
+        Column::new("clinician".into(), keys.iter().map(|k| k.1).collect::<Vec<u32>>()),
+        Column::new("week".into(), keys.iter().map(|k| k.2).collect::<Vec<i32>>()),
+    ])
 }
 
 /// The published columns of clinician_weeks, in SPEC §4 order.
