@@ -3,10 +3,10 @@
 use polars::prelude::*;
 
 use super::burnout::{self, Available, Burnout};
-use super::frames::{self, ATTENDED, CANCELLED_CLIENT, CANCELLED_CLINICIAN, CANCELLED_LATE, NO_SHOW};
+use super::frames;
 use super::{Window, ALL_CLINICS};
 use crate::config::Config;
-use crate::dates::{self, Day};
+use crate::dates::{self, Day, Moment};
 use crate::ingest::values::{Category, Status};
 use crate::ingest::{Dataset, Sessions};
 
@@ -54,44 +54,107 @@ fn hours(seconds: &str) -> Expr {
 }
 
 /// Per clinician-week session figures: counts by status, direct time as the union of attended
-/// intervals, high-acuity and late-note counts.
-fn session_weeks(sessions: LazyFrame, window: &Window, config: &Config, has_notes: bool) -> PolarsResult<LazyFrame> {
-    let attended = col("status").eq(lit(ATTENDED));
-    // Non-attended rows become empty intervals [start, start), which never add coverage.
-    let end = when(attended.clone()).then(col("end")).otherwise(col("start"));
+/// intervals, high-acuity and late-note counts. One sorted scan over the ingested sessions of the
+/// window: sorted by clinician and start, a session adds the part of its interval beyond the
+/// furthest end reached so far in its week (copying the sessions into polars to sort them there
+/// was the run's peak of memory).
+fn session_weeks(s: &Sessions, window: &Window, config: &Config, has_notes: bool) -> PolarsResult<LazyFrame> {
+    use rayon::slice::ParallelSliceMut;
+    let mut order: Vec<(u32, u32, Moment, u32)> = (0..s.len())
+        .filter(|&i| {
+            let day = dates::day_of(s.start[i]);
+            s.status[i] != Status::Scheduled
+                && day <= window.as_of
+                && (window.first_week..=window.last_week).contains(&dates::week_start(day))
+        })
+        .map(|i| (s.clinic[i], s.clinician[i], s.start[i], i as u32))
+        .collect();
+    order.par_sort_unstable();
     let as_of_end = frames::end_of_day(window.as_of);
     let late_after = (config.doc_late_hours * 3600.0) as i64;
-    let doc_late = attended.clone().and(
-        when(col("note_signed").is_null())
-            .then(lit(as_of_end) - col("end"))
-            .otherwise(col("note_signed") - col("end"))
-            .gt(lit(late_after)),
-    );
-    let mut aggregates = vec![
-        col("covered").sum().alias("direct_s"),
-        count_where(attended.clone(), "sessions_attended"),
-        count_where(col("status").eq(lit(NO_SHOW)), "no_show"),
-        count_where(col("status").eq(lit(CANCELLED_LATE)), "cancelled_late"),
-        count_where(col("status").eq(lit(CANCELLED_CLIENT)), "cancelled_client"),
-        count_where(col("status").eq(lit(CANCELLED_CLINICIAN)), "cancelled_clinician"),
-        count_where(attended.clone().and(col("high_acuity")), "high_acuity_sessions"),
+    let mut out = SessionWeeks::default();
+    let mut covered_until = Moment::MIN;
+    for (k, &(clinic, clinician, start, i)) in order.iter().enumerate() {
+        let i = i as usize;
+        let week = dates::week_start(dates::day_of(start));
+        let new_group = k == 0
+            || out.clinic.last() != Some(&clinic)
+            || out.clinician.last() != Some(&clinician)
+            || out.week.last() != Some(&week);
+        if new_group {
+            out.open(clinic, clinician, week);
+            covered_until = Moment::MIN;
+        }
+        let last = out.week.len() - 1;
+        match s.status[i] {
+            Status::Attended => {
+                let end = s.end[i];
+                out.direct_s[last] += (end - covered_until.max(start)).max(0);
+                covered_until = covered_until.max(end);
+                out.sessions_attended[last] += 1;
+                out.high_acuity_sessions[last] += i64::from(s.high_acuity[i]);
+                let unsigned_for = s.note_signed[i].unwrap_or(as_of_end) - end;
+                out.doc_late_sessions[last] += i64::from(unsigned_for > late_after);
+            }
+            Status::NoShow => out.no_show[last] += 1,
+            Status::CancelledLate => out.cancelled_late[last] += 1,
+            Status::CancelledClient => out.cancelled_client[last] += 1,
+            Status::CancelledClinician => out.cancelled_clinician[last] += 1,
+            Status::Scheduled => {}
+        }
+    }
+    let mut columns = vec![
+        Column::new("clinic".into(), out.clinic),
+        Column::new("clinician".into(), out.clinician),
+        Column::new("week".into(), out.week),
+        Column::new("direct_s".into(), out.direct_s),
+        Column::new("sessions_attended".into(), out.sessions_attended),
+        Column::new("no_show".into(), out.no_show),
+        Column::new("cancelled_late".into(), out.cancelled_late),
+        Column::new("cancelled_client".into(), out.cancelled_client),
+        Column::new("cancelled_clinician".into(), out.cancelled_clinician),
+        Column::new("high_acuity_sessions".into(), out.high_acuity_sessions),
     ];
     if has_notes {
-        aggregates.push(count_where(doc_late, "doc_late_sessions"));
+        columns.push(Column::new("doc_late_sessions".into(), out.doc_late_sessions));
     }
-    Ok(sessions
-        .filter(col("week").gt_eq(lit(window.first_week)).and(col("week").lt_eq(lit(window.last_week))))
-        .with_column(end.alias("end"))
-        .sort(["clinic", "clinician", "start"], SortMultipleOptions::default())
-        .with_column(col("end").cum_max(false).shift(lit(1)).over(keys())?.alias("covered_until"))
-        .with_column(
-            (col("end")
-                - when(col("covered_until").gt(col("start"))).then(col("covered_until")).otherwise(col("start")))
-            .clip_min(lit(0))
-            .alias("covered"),
-        )
-        .group_by(keys())
-        .agg(aggregates))
+    Ok(DataFrame::new_infer_height(columns)?.lazy())
+}
+
+/// The columns `session_weeks` builds, one entry per clinician-week.
+#[derive(Default)]
+struct SessionWeeks {
+    clinic: Vec<u32>,
+    clinician: Vec<u32>,
+    week: Vec<Day>,
+    direct_s: Vec<i64>,
+    sessions_attended: Vec<i64>,
+    no_show: Vec<i64>,
+    cancelled_late: Vec<i64>,
+    cancelled_client: Vec<i64>,
+    cancelled_clinician: Vec<i64>,
+    high_acuity_sessions: Vec<i64>,
+    doc_late_sessions: Vec<i64>,
+}
+
+impl SessionWeeks {
+    fn open(&mut self, clinic: u32, clinician: u32, week: Day) {
+        self.clinic.push(clinic);
+        self.clinician.push(clinician);
+        self.week.push(week);
+        for counts in [
+            &mut self.direct_s,
+            &mut self.sessions_attended,
+            &mut self.no_show,
+            &mut self.cancelled_late,
+            &mut self.cancelled_client,
+            &mut self.cancelled_clinician,
+            &mut self.high_acuity_sessions,
+            &mut self.doc_late_sessions,
+        ] {
+            counts.push(0);
+        }
+    }
 }
 
 fn admin_weeks(admin: LazyFrame, window: &Window) -> LazyFrame {
@@ -186,8 +249,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     let risk_start = window.first_week - 7 * (config.risk_window_weeks as i32 - 1);
     let year_start = window.last_week - 7 * (DETAIL_YEAR_WEEKS.max(config.capacity_window_weeks) as i32 - 1);
     let detail_window = Window { first_week: risk_start.min(year_start), ..*window };
-    let sessions = frames::sessions(&data.sessions, detail_window.first_week, window.as_of)?.lazy();
-    let by_sessions = session_weeks(sessions.clone(), &detail_window, config, data.sessions.has_note_signed)?;
+    let by_sessions = session_weeks(&data.sessions, &detail_window, config, data.sessions.has_note_signed)?;
     let mut worked = by_sessions;
     let admin_columns = admin.is_some();
     if let Some(admin) = admin.clone() {
