@@ -2,21 +2,21 @@
 
 use polars::prelude::*;
 
-use crate::dates::{self, SECONDS_PER_DAY};
+use crate::dates::{self, Day, SECONDS_PER_DAY};
 use crate::ingest::{AdminTime, Roster};
 
-/// clinic, clinician, date, week, seconds, category (code), after_hours.
-pub fn admin(a: &AdminTime) -> PolarsResult<DataFrame> {
-    let week: Vec<i32> = a.date.iter().map(|&d| dates::week_start(d)).collect();
-    let category: Vec<i32> = a.category.iter().map(|&c| c as i32).collect();
+/// clinic, clinician, date, week, seconds, category (code), after_hours — of the entries dated
+/// from `from` to `as_of`: only the rows the plans read are copied into polars.
+pub fn admin(a: &AdminTime, from: Day, as_of: Day) -> PolarsResult<DataFrame> {
+    let rows: Vec<usize> = (0..a.date.len()).filter(|&i| (from..=as_of).contains(&a.date[i])).collect();
     DataFrame::new_infer_height(vec![
-        Column::new("clinic".into(), &a.clinic),
-        Column::new("clinician".into(), &a.clinician),
-        Column::new("date".into(), &a.date),
-        Column::new("week".into(), week),
-        Column::new("seconds".into(), &a.seconds),
-        Column::new("category".into(), category),
-        Column::new("after_hours".into(), &a.after_hours),
+        Column::new("clinic".into(), rows.iter().map(|&i| a.clinic[i]).collect::<Vec<u32>>()),
+        Column::new("clinician".into(), rows.iter().map(|&i| a.clinician[i]).collect::<Vec<u32>>()),
+        Column::new("date".into(), rows.iter().map(|&i| a.date[i]).collect::<Vec<i32>>()),
+        Column::new("week".into(), rows.iter().map(|&i| dates::week_start(a.date[i])).collect::<Vec<i32>>()),
+        Column::new("seconds".into(), rows.iter().map(|&i| a.seconds[i]).collect::<Vec<i64>>()),
+        Column::new("category".into(), rows.iter().map(|&i| a.category[i] as i32).collect::<Vec<i32>>()),
+        Column::new("after_hours".into(), rows.iter().map(|&i| a.after_hours[i]).collect::<Vec<bool>>()),
     ])
 }
 

@@ -8,7 +8,7 @@ use super::{Window, ALL_CLINICS};
 use crate::config::Config;
 use crate::dates::{self, Day, Moment};
 use crate::ingest::values::{Category, Status};
-use crate::ingest::{Dataset, Sessions};
+use crate::ingest::{Dataset, Sessions, NOT_SIGNED};
 
 /// Weeks of clinician-week detail kept for the capacity gap's hours per client (SPEC appendix).
 pub const DETAIL_YEAR_WEEKS: u32 = 52;
@@ -88,12 +88,13 @@ fn session_weeks(s: &Sessions, window: &Window, config: &Config, has_notes: bool
         let last = out.week.len() - 1;
         match s.status[i] {
             Status::Attended => {
-                let end = s.end[i];
+                let end = s.end(i);
                 out.direct_s[last] += (end - covered_until.max(start)).max(0);
                 covered_until = covered_until.max(end);
                 out.sessions_attended[last] += 1;
                 out.high_acuity_sessions[last] += i64::from(s.high_acuity[i]);
-                let unsigned_for = s.note_signed[i].unwrap_or(as_of_end) - end;
+                let signed = s.note_signed[i];
+                let unsigned_for = if signed == NOT_SIGNED { as_of_end } else { signed } - end;
                 out.doc_late_sessions[last] += i64::from(unsigned_for > late_after);
             }
             Status::NoShow => out.no_show[last] += 1,
@@ -194,7 +195,9 @@ fn active_caseload(sessions: &Sessions, worked: LazyFrame, window: &Window) -> P
     let mut visits: Vec<(u32, u32, u32, i32)> = (0..sessions.len())
         .filter(|&i| sessions.status[i] == Status::Attended)
         .map(|i| (sessions.clinic[i], sessions.clinician[i], sessions.client[i], dates::day_of(sessions.start[i])))
-        .filter(|v| v.3 <= window.as_of)
+        // A span that ends 90 days and a week before the window opens counts in none of its
+        // weeks, and one that reaches into the window starts before it however it began.
+        .filter(|v| v.3 <= window.as_of && v.3 >= window.first_week - CASELOAD_DAYS - 7)
         .collect();
     visits.par_sort_unstable();
     let mut events: Vec<(u32, u32, i32, i64)> = Vec::new();
@@ -240,10 +243,6 @@ fn active_caseload(sessions: &Sessions, worked: LazyFrame, window: &Window) -> P
 }
 
 pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Workload> {
-    let admin = match &data.admin {
-        Some(admin) => Some(frames::admin(admin)?.lazy().filter(col("date").lt_eq(lit(window.as_of)))),
-        None => None,
-    };
     // The first weeks of the report window are scored on risk windows that start before it, and the
     // capacity gap needs a year of direct hours: one pass covers the longest of these.
     let risk_start = window.first_week - 7 * (config.risk_window_weeks as i32 - 1);
@@ -251,8 +250,9 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     let detail_window = Window { first_week: risk_start.min(year_start), ..*window };
     let by_sessions = session_weeks(&data.sessions, &detail_window, config, data.sessions.has_note_signed)?;
     let mut worked = by_sessions;
-    let admin_columns = admin.is_some();
-    if let Some(admin) = admin.clone() {
+    let admin_columns = data.admin.is_some();
+    if let Some(admin) = &data.admin {
+        let admin = frames::admin(admin, detail_window.first_week, window.as_of)?.lazy();
         worked = full_join(worked, admin_weeks(admin, &detail_window), &keys());
     }
     let zero_filled = [
@@ -341,25 +341,30 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     Ok(Workload { detail, clinician_weeks, clinic_weeks, burnout })
 }
 
-/// Every (clinic, clinician, week) up to the last complete week with a session of any status but
-/// scheduled, or an admin entry: the weeks worked, over the whole export (for weeks without a break).
 /// Every (clinic, clinician, week) up to the last complete week in which the clinician had a
 /// session (not merely scheduled) or an admin entry, sorted: the whole history, for the streaks of
-/// weeks without a break. Sorted and deduplicated in place over the ingested columns (as a polars
-/// union and unique over 6 million keys it was the run's peak of memory).
+/// weeks without a break. Collected as a set over the ingested columns (as a polars union and
+/// unique over 6 million keys it was the run's peak of memory; the set holds one entry per
+/// clinician-week).
 fn worked_weeks(data: &Dataset, window: &Window) -> PolarsResult<DataFrame> {
-    use rayon::slice::ParallelSliceMut;
     let s = &data.sessions;
-    let mut keys: Vec<(u32, u32, i32)> = (0..s.len())
-        .filter(|&i| s.status[i] != Status::Scheduled)
-        .map(|i| (s.clinic[i], s.clinician[i], dates::day_of(s.start[i])))
-        .chain(data.admin.iter().flat_map(|a| (0..a.date.len()).map(|i| (a.clinic[i], a.clinician[i], a.date[i]))))
-        .filter(|k| k.2 <= window.as_of)
-        .map(|(clinic, clinician, day)| (clinic, clinician, dates::week_start(day)))
-        .filter(|k| k.2 <= window.last_week)
-        .collect();
-    keys.par_sort_unstable();
-    keys.dedup();
+    let mut keys: PlHashSet<(u32, u32, i32)> = PlHashSet::default();
+    let mut note = |clinic: u32, clinician: u32, day: Day| {
+        let week = dates::week_start(day);
+        if day <= window.as_of && week <= window.last_week {
+            keys.insert((clinic, clinician, week));
+        }
+    };
+    for i in (0..s.len()).filter(|&i| s.status[i] != Status::Scheduled) {
+        note(s.clinic[i], s.clinician[i], dates::day_of(s.start[i]));
+    }
+    if let Some(a) = &data.admin {
+        for i in 0..a.date.len() {
+            note(a.clinic[i], a.clinician[i], a.date[i]);
+        }
+    }
+    let mut keys: Vec<(u32, u32, i32)> = keys.into_iter().collect();
+    keys.sort_unstable();
     DataFrame::new_infer_height(vec![
         Column::new("clinic".into(), keys.iter().map(|k| k.0).collect::<Vec<u32>>()),
         Column::new("clinician".into(), keys.iter().map(|k| k.1).collect::<Vec<u32>>()),

@@ -29,6 +29,8 @@ pub const WELLBEING: &str = "wellbeing.csv";
 
 /// Longest plausible appointment (SPEC §1: duration_min 1–720).
 const MAX_DURATION_MIN: i64 = 720;
+// Sessions keep their length in seconds in 16 bits.
+const _: () = assert!(MAX_DURATION_MIN * 60 <= u16::MAX as i64);
 
 /// Dense integer codes for the ids of one kind.
 ///
@@ -232,6 +234,9 @@ pub struct Ids {
     pub clients: Interner,
 }
 
+/// `Sessions::note_signed` of a note not signed (or an export without the column).
+pub const NOT_SIGNED: Moment = Moment::MIN;
+
 /// sessions.csv, one entry per accepted row.
 #[derive(Debug, Default, Clone)]
 pub struct Sessions {
@@ -239,10 +244,12 @@ pub struct Sessions {
     pub clinician: Vec<u32>,
     pub client: Vec<u32>,
     pub start: Vec<Moment>,
-    pub end: Vec<Moment>,
+    /// Length in seconds (at most 720 minutes, so 16 bits; see `end`).
+    pub duration: Vec<u16>,
     pub status: Vec<Status>,
     pub session_type: Vec<SessionType>,
-    pub note_signed: Vec<Option<Moment>>,
+    /// When the session's note was signed; `NOT_SIGNED` if it was not (half the memory of an Option).
+    pub note_signed: Vec<Moment>,
     pub high_acuity: Vec<bool>,
     /// The export carries note_signed_at at all (doc_late_share is empty otherwise).
     pub has_note_signed: bool,
@@ -250,8 +257,41 @@ pub struct Sessions {
 }
 
 impl Sessions {
+    fn with_capacity(rows: usize) -> Sessions {
+        Sessions {
+            clinic: Vec::with_capacity(rows),
+            clinician: Vec::with_capacity(rows),
+            client: Vec::with_capacity(rows),
+            start: Vec::with_capacity(rows),
+            duration: Vec::with_capacity(rows),
+            status: Vec::with_capacity(rows),
+            session_type: Vec::with_capacity(rows),
+            note_signed: Vec::with_capacity(rows),
+            high_acuity: Vec::with_capacity(rows),
+            ..Sessions::default()
+        }
+    }
+
+    /// Gives back the spare capacity the columns grew while reading (up to half of each).
+    fn shrink_to_fit(&mut self) {
+        self.clinic.shrink_to_fit();
+        self.clinician.shrink_to_fit();
+        self.client.shrink_to_fit();
+        self.start.shrink_to_fit();
+        self.duration.shrink_to_fit();
+        self.status.shrink_to_fit();
+        self.session_type.shrink_to_fit();
+        self.note_signed.shrink_to_fit();
+        self.high_acuity.shrink_to_fit();
+    }
+
     pub fn len(&self) -> usize {
         self.start.len()
+    }
+
+    /// When session `i` ends.
+    pub fn end(&self, i: usize) -> Moment {
+        self.start[i] + Moment::from(self.duration[i])
     }
 
     pub fn is_empty(&self) -> bool {
@@ -268,6 +308,17 @@ pub struct AdminTime {
     pub seconds: Vec<i64>,
     pub category: Vec<Category>,
     pub after_hours: Vec<bool>,
+}
+
+impl AdminTime {
+    fn shrink_to_fit(&mut self) {
+        self.clinic.shrink_to_fit();
+        self.clinician.shrink_to_fit();
+        self.date.shrink_to_fit();
+        self.seconds.shrink_to_fit();
+        self.category.shrink_to_fit();
+        self.after_hours.shrink_to_fit();
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -317,6 +368,26 @@ fn required(name: &'static str) -> ColumnSpec {
 
 fn optional(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: false }
+}
+
+/// Roughly how many rows a file holds, from its size and the line length of its first megabyte
+/// (a little over, so that the columns are allocated once instead of doubling as they grow);
+/// 0 when the file cannot be read, which the reader itself then reports.
+fn estimated_rows(dir: &Path, table: &Table) -> usize {
+    use std::io::Read;
+    let file = table.mapping.and_then(|m| m.source.as_deref()).unwrap_or(table.file);
+    let Ok(mut handle) = std::fs::File::open(dir.join(file)) else { return 0 };
+    let size = handle.metadata().map_or(0, |m| m.len()) as usize;
+    let mut head = vec![0u8; size.min(1 << 20)];
+    if handle.read_exact(&mut head).is_err() {
+        return 0;
+    }
+    let lines = head.iter().filter(|&&b| b == b'\n').count();
+    if lines < 2 {
+        return 0;
+    }
+    let rows = size / (head.len() / lines).max(1);
+    rows + rows / 16
 }
 
 fn table<'a>(config: &'a Config, file: &'static str, columns: &'a [ColumnSpec], optional: bool) -> Table<'a> {
@@ -410,7 +481,7 @@ fn read_sessions(
             }
         })
         .collect();
-    let mut sessions = Sessions::default();
+    let mut sessions = Sessions::with_capacity(estimated_rows(dir, &table(config, SESSIONS, &specs, false)));
     let mut status_buffer = String::new();
     let report = read_table(dir, &table(config, SESSIONS, &specs, false), |row, _line| {
         let session_id = nonempty(row, 0, "session_id")?;
@@ -452,10 +523,11 @@ fn read_sessions(
         sessions.clinician.push(ids.clinicians.code(clinician));
         sessions.client.push(ids.clients.code(client));
         sessions.start.push(start);
-        sessions.end.push(start + duration);
+        // In 1..=MAX_DURATION_MIN minutes, checked above.
+        sessions.duration.push(u16::try_from(duration).unwrap_or(u16::MAX));
         sessions.status.push(status);
         sessions.session_type.push(session_type);
-        sessions.note_signed.push(note_signed);
+        sessions.note_signed.push(note_signed.unwrap_or(NOT_SIGNED));
         sessions.high_acuity.push(high_acuity);
         Ok(())
     })?
@@ -716,6 +788,10 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     let sorted =
         Renumbering { clinics: ids.clinics.sort(), clinicians: ids.clinicians.sort(), clients: ids.clients.sort() };
     sorted.apply(Some(&mut sessions), waitlist.as_mut(), admin.as_mut(), roster.as_mut(), wellbeing.as_mut());
+    sessions.shrink_to_fit();
+    if let Some(a) = admin.as_mut() {
+        a.shrink_to_fit();
+    }
     let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files };
     data.describe_files();
     Ok(data)
