@@ -135,6 +135,11 @@ fn window_and_as_of_rules() {
         serde_json::from_str(&std::fs::read_to_string(report.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["inputs"][0]["rows_after_as_of"], 1);
     assert_eq!(manifest["inputs"][0]["rows_read"], 3);
+    // The input's hash (taken on another thread than the one parsing it) is the file's.
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(dir.input().join("sessions.csv")).unwrap();
+    assert_eq!(manifest["inputs"][0]["sha256"], format!("{:x}", Sha256::digest(&bytes)));
+    assert_eq!(manifest["inputs"][0]["bytes"], bytes.len());
 
     // Without --as-of, the default is the latest day with a non-scheduled session.
     assert_ok(&dir.run(&[]));

@@ -375,8 +375,7 @@ fn optional(name: &'static str) -> ColumnSpec {
 /// 0 when the file cannot be read, which the reader itself then reports.
 fn estimated_rows(dir: &Path, table: &Table) -> usize {
     use std::io::Read;
-    let file = table.mapping.and_then(|m| m.source.as_deref()).unwrap_or(table.file);
-    let Ok(mut handle) = std::fs::File::open(dir.join(file)) else { return 0 };
+    let Ok(mut handle) = std::fs::File::open(dir.join(table.source())) else { return 0 };
     let size = handle.metadata().map_or(0, |m| m.len()) as usize;
     let mut head = vec![0u8; size.min(1 << 20)];
     if handle.read_exact(&mut head).is_err() {
@@ -392,7 +391,7 @@ fn estimated_rows(dir: &Path, table: &Table) -> usize {
 
 fn table<'a>(config: &'a Config, file: &'static str, columns: &'a [ColumnSpec], optional: bool) -> Table<'a> {
     let mapping = mapping::table_of(file).and_then(|name| config.mapping.get(name));
-    Table { file, columns, optional, mapping }
+    Table { file, columns, optional, mapping, hash: true }
 }
 
 fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
@@ -483,7 +482,9 @@ fn read_sessions(
         .collect();
     let mut sessions = Sessions::with_capacity(estimated_rows(dir, &table(config, SESSIONS, &specs, false)));
     let mut status_buffer = String::new();
-    let report = read_table(dir, &table(config, SESSIONS, &specs, false), |row, _line| {
+    // Hashed by the caller on the other core (see `load_unchecked`).
+    let sessions_table = Table { hash: false, ..table(config, SESSIONS, &specs, false) };
+    let report = read_table(dir, &sessions_table, |row, _line| {
         let session_id = nonempty(row, 0, "session_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let clinician = nonempty(row, 2, "clinician_id")?;
@@ -741,17 +742,23 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
             let admin = load_admin(dir, config, &mut other_ids);
             let roster = load_roster(dir, config, &mut other_ids);
             let wellbeing = load_wellbeing(dir, config, &mut other_ids);
-            (waitlist, admin, roster, wellbeing)
+            // sessions.csv is by far the largest file: its hash is taken here rather than while
+            // it is parsed, so that the two cores share the work.
+            let sessions_source = table(config, SESSIONS, &[], false).source().to_owned();
+            let sessions_sha256 = reader::sha256_file(&dir.join(sessions_source));
+            (waitlist, admin, roster, wellbeing, sessions_sha256)
         });
         let sessions = load_sessions(dir, config, &mut ids);
         (sessions, others.join())
     });
-    let (mut sessions, sessions_report) = sessions?;
+    let (mut sessions, mut sessions_report) = sessions?;
     if sessions_report.rows_read == 0 {
         return Err(Error::NoRows { file: SESSIONS.into() });
     }
-    let (waitlist, admin, roster, wellbeing) =
+    let (waitlist, admin, roster, wellbeing, sessions_sha256) =
         others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
+    sessions_report.sha256 = sessions_sha256
+        .map_err(|source| Error::Unreadable { file: sessions_report.file.clone(), source })?;
     let (mut waitlist, mut admin, mut roster, mut wellbeing) = (waitlist?, admin?, roster?, wellbeing?);
     let to_main = Renumbering {
         clinics: ids.clinics.absorb(&other_ids.clinics),

@@ -108,14 +108,17 @@ impl<'r> Row<'r> {
 
 struct HashingReader<R> {
     inner: R,
-    hasher: Sha256,
+    /// None when the caller hashes the file itself, on another thread.
+    hasher: Option<Sha256>,
     bytes: u64,
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(&buf[..n]);
+        }
         self.bytes += n as u64;
         Ok(n)
     }
@@ -248,6 +251,30 @@ pub struct Table<'a> {
     pub columns: &'a [ColumnSpec],
     pub optional: bool,
     pub mapping: Option<&'a Mapping>,
+    /// Whether to hash the file while reading it (else `FileReport::sha256` stays empty for the
+    /// caller to fill in, see `sha256_file`).
+    pub hash: bool,
+}
+
+impl Table<'_> {
+    /// The file actually read: the mapping's `source`, else the canonical name.
+    pub fn source(&self) -> &str {
+        self.mapping.and_then(|m| m.source.as_deref()).unwrap_or(self.file)
+    }
+}
+
+/// The SHA-256 of a whole file, in hex.
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(format!("{:x}", hasher.finalize()));
+        }
+        hasher.update(&buffer[..n]);
+    }
 }
 
 /// Reads the table's file (the mapping's `source`, else the canonical name) row by row.
@@ -288,7 +315,7 @@ pub fn read_table(
     // The csv crate counts a CRLF record's line break only once it reads past it, so in CRLF files
     // every record after the header is reported one line early.
     let line_shift = u64::from(first_line.ends_with(b"\r") && first.len() > first_line.len());
-    let hashing = HashingReader { inner: buffered, hasher: Sha256::new(), bytes: 0 };
+    let hashing = HashingReader { inner: buffered, hasher: table.hash.then(Sha256::new), bytes: 0 };
     let decoded = match encoding {
         Encoding::Utf8 => Decoded::Utf8(hashing),
         Encoding::Windows1252 => Decoded::Windows1252 { inner: hashing, raw: Vec::new(), text: Vec::new(), at: 0 },
@@ -435,7 +462,9 @@ pub fn read_table(
     }
     let hashing = reader.into_inner().into_inner();
     report.bytes = hashing.bytes;
-    report.sha256 = format!("{:x}", hashing.hasher.finalize());
+    if let Some(hasher) = hashing.hasher {
+        report.sha256 = format!("{:x}", hasher.finalize());
+    }
     Ok(Some(report))
 }
 
