@@ -757,8 +757,8 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     }
     let (waitlist, admin, roster, wellbeing, sessions_sha256) =
         others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
-    sessions_report.sha256 = sessions_sha256
-        .map_err(|source| Error::Unreadable { file: sessions_report.file.clone(), source })?;
+    sessions_report.sha256 =
+        sessions_sha256.map_err(|source| Error::Unreadable { file: sessions_report.file.clone(), source })?;
     let (mut waitlist, mut admin, mut roster, mut wellbeing) = (waitlist?, admin?, roster?, wellbeing?);
     let to_main = Renumbering {
         clinics: ids.clinics.absorb(&other_ids.clinics),
