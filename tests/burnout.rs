@@ -185,7 +185,7 @@ fn survey_answers_are_matched_and_small_samples_are_called_small() {
     assert_ok(&dir.run(&["--as-of", AS_OF]));
     let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
     assert!(html.contains("Only 1 clinicians answered the Mini-Z burnout item"), "one match: T1");
-    assert!(html.contains("too few (fewer than 10) to conclude anything"));
+    assert!(html.contains("too few (at least 10 are needed) to conclude anything"));
     // T1 reports burnout (4 ≥ 3) with a score of 51.48: the burnout row shows 1 clinician, mean 51.
     assert!(
         html.contains("<th scope=\"row\">Reports burnout (Mini-Z ≥ 3)</th><td>1</td><td>51</td><td>0 %</td>"),

@@ -20,11 +20,15 @@ const COHORT_DAYS: Day = 364;
 /// hours_per_client and second_wait look back over the last 52 complete weeks.
 const YEAR_WEEKS: u32 = 52;
 
+/// Columns of `waits` that are working figures, not part of the published table.
+pub const WAITS_INTERNAL: [&str; 1] = ["judged"];
+
 pub struct Access {
     /// clinic, week, referrals, first_seen, closed_unseen, backlog.
     pub waitlist_weeks: DataFrame,
     /// clinic, urgency, referrals, seen, still_waiting, closed_unseen, km_median_days, km_p90_days,
-    /// completed_median_days, standard_days, within_standard_share.
+    /// completed_median_days, standard_days, within_standard_share; and `judged` (see
+    /// `WAITS_INTERNAL`), which is not published.
     pub waits: DataFrame,
     /// clinic, clients, second_wait_median_days, followup_gaps, followup_over_standard_share.
     pub followup: DataFrame,
@@ -228,6 +232,8 @@ struct WaitRow {
     completed_median: Option<f64>,
     standard_days: Option<i32>,
     within_share: Option<f64>,
+    /// Referrals whose deadline has passed: the base of within_share.
+    judged: u32,
 }
 
 fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: &Config) -> (WaitRow, Curve) {
@@ -263,6 +269,7 @@ fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: 
     row.km_p90 = quantile(&steps, 0.9);
     row.completed_median = median(&mut completed);
     row.within_share = (judged > 0).then(|| f64::from(within) / f64::from(judged));
+    row.judged = judged;
     let label = URGENCIES.iter().find(|(u, _)| *u == urgency).map_or("all", |(_, l)| l);
     let curve = Curve { urgency: label, standard_days: row.standard_days.map(|d| d as u32), steps, last_day };
     (row, curve)
@@ -326,6 +333,8 @@ fn waits_frame(
         Column::new("completed_median_days".into(), rows.iter().map(|r| r.completed_median).collect::<Vec<_>>()),
         Column::new("standard_days".into(), rows.iter().map(|r| r.standard_days).collect::<Vec<_>>()),
         Column::new("within_standard_share".into(), rows.iter().map(|r| r.within_share).collect::<Vec<_>>()),
+        // Not published (see WAITS_INTERNAL): the count small-cell suppression judges the share on.
+        Column::new("judged".into(), rows.iter().map(|r| r.judged).collect::<Vec<_>>()),
     ])?;
     Ok((frame, curves))
 }

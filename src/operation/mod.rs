@@ -179,9 +179,13 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             .filter(|c| !listed.contains(c))
             .collect();
         if !unlisted.is_empty() {
+            // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
+            let count = match options.audience {
+                Audience::Advocacy if unlisted.len() < config.min_cell as usize => format!("<{}", config.min_cell),
+                _ => unlisted.len().to_string(),
+            };
             warnings.push(format!(
-                "{} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE.",
-                unlisted.len()
+                "{count} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE."
             ));
         }
     }

@@ -258,7 +258,7 @@ pub mod rules {
             ("km_median_days", "referrals"),
             ("km_p90_days", "referrals"),
             ("completed_median_days", "seen"),
-            ("within_standard_share", "seen"),
+            ("within_standard_share", "judged"),
         ],
         follows: &[],
     };
@@ -354,7 +354,8 @@ impl Protection {
 }
 
 /// Drops what the access charts would draw over fewer than min_cell people: the survival curve of
-/// an urgency with fewer referrals in the network, and weekly shares judged on fewer referrals.
+/// an urgency with fewer referrals in the network, and the weekly shares seen within standard
+/// that rest on fewer referrals or would give a small count back.
 /// `waits` must be the unmasked table.
 pub fn thin_access_detail(
     detail: &mut crate::indicators::access::Detail,
@@ -371,6 +372,9 @@ pub fn thin_access_detail(
             .map_or(0, |r| referrals[r])
     };
     detail.curves.retain(|curve| network_referrals(curve.urgency) >= m);
-    detail.within_by_week.retain(|week| i64::from(week.judged) >= m);
+    // A weekly share shown next to its base gives its numerator back: a week is left out unless
+    // the referrals judged, those seen within the standard and those not are each 0 or min_cell+.
+    let shown = |n: u32| n == 0 || i64::from(n) >= m;
+    detail.within_by_week.retain(|w| i64::from(w.judged) >= m && shown(w.within) && shown(w.judged - w.within));
     Ok(())
 }

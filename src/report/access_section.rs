@@ -9,7 +9,7 @@ use super::html::{escape, Page};
 use super::{f64_at, hours, i64_at, optional, percent, tables, u32_at, ReportInput};
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::indicators::access::Access;
+use crate::indicators::access::{Access, WAITS_INTERNAL};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::{ADMIN_TIME, WAITLIST};
 
@@ -74,7 +74,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let Some(access) = access else { return Ok(None) };
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity];
     for (name, frame) in TABLES.iter().zip(frames) {
-        let published = tables::publishable(frame, &input.data.ids)?;
+        let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), &input.data.ids)?;
         tables::write_csv(
             &published,
             &dir.join("data").join(format!("{name}.csv")),
@@ -429,7 +429,13 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         page,
         &rendered.within,
         "Line chart of the weekly share of referrals seen within their standard, by week received, with the 12-month share as a dashed line.",
-        "By the week the referral was received, for weeks whose every deadline has passed; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).",
+        &format!(
+            "By the week the referral was received, for weeks whose every deadline has passed; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).{}",
+            match input.protection.min_cell {
+                Some(m) => format!(" Weeks with fewer than {m} referrals judged, or fewer than {m} seen within or not within the standard (but some), are left out to protect the people in them."),
+                None => String::new(),
+            }
+        ),
     );
     definition(page, "Among referrals of the last 12 months whose deadline (referred_on + standard_days) is on or before the as-of date, leaving out those closed unseen on or before the deadline: the share with first_seen_on − referred_on ≤ standard_days. A referral closed unseen after its deadline counts as not seen within standard. Recent weeks drop out until their deadline has passed.");
     page.raw("<details><summary>The numbers behind this chart</summary>");

@@ -240,18 +240,29 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         drivers.first().map_or("What drives risk".to_owned(), |d| format!("{} drives risk most", capitalise(&d.0)));
     let driver_alt = drivers.iter().map(|(n, v)| format!("{n} {v:.2}")).collect::<Vec<_>>().join(", ");
     let driver_rows = drivers.clone();
-    charts_to_draw.push(Chart {
-        file: "risk_drivers.png",
-        alt: format!("Bars of mean strain per component: {driver_alt}."),
-        caption: "Mean strain (0 = green or better, 1 = red or worse) per component over the clinicians scored.".into(),
-        render: Box::new(move |path| {
-            charts::bars(path, &driver_title, "Mean strain across clinicians (0–1)", &driver_rows, 1.0)
-        }),
-        data: Some((
-            vec!["Component", "Mean strain"],
-            drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect(),
-        )),
-    });
+    let withheld_note = |what: &str| {
+        format!(
+            "{what}: withheld in this report, because fewer than {} clinicians were scored (small-cell rule, see Methods).",
+            config.min_cell
+        )
+    };
+    if drivers.is_empty() && protection.too_few(head.scored as i64) && head.scored > 0 {
+        page.paragraph(&withheld_note("What drives risk (mean strain per component)"));
+    } else {
+        charts_to_draw.push(Chart {
+            file: "risk_drivers.png",
+            alt: format!("Bars of mean strain per component: {driver_alt}."),
+            caption: "Mean strain (0 = green or better, 1 = red or worse) per component over the clinicians scored."
+                .into(),
+            render: Box::new(move |path| {
+                charts::bars(path, &driver_title, "Mean strain across clinicians (0–1)", &driver_rows, 1.0)
+            }),
+            data: Some((
+                vec!["Component", "Mean strain"],
+                drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect(),
+            )),
+        });
+    }
 
     for (file, name, x_desc, ramp_index) in [
         ("admin_ratio_distribution.png", "admin_ratio", "Admin hours per direct client hour", 2usize),
@@ -260,6 +271,11 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         let x_desc = format!("{x_desc}, last {} weeks", config.risk_window_weeks);
         let values: Vec<f64> = floats(risk, name).into_iter().flatten().collect();
         if values.is_empty() {
+            continue;
+        }
+        // Each bar of a histogram over a handful of clinicians is a small count of people.
+        if protection.too_few(values.len() as i64) {
+            page.paragraph(&withheld_note(&format!("The distribution of {}", display(name))));
             continue;
         }
         let ramp = ramps[ramp_index];
@@ -396,7 +412,7 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
     };
     if !check.enough {
         page.paragraph(&format!(
-            "Only {} clinicians answered the Mini-Z burnout item in the {ANSWER_MAX_AGE_DAYS} days to the as-of date and have a score: too few (fewer than {MIN_MATCHED}) to conclude anything about how well the score matches.",
+            "Only {} clinicians answered the Mini-Z burnout item in the {ANSWER_MAX_AGE_DAYS} days to the as-of date and have a score: too few (at least {MIN_MATCHED} are needed) to conclude anything about how well the score matches.",
             matched
         ));
     } else if !group_ok(check.burnout.n) || !group_ok(check.no_burnout.n) {

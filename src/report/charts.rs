@@ -96,6 +96,8 @@ pub struct WeekHours {
     pub direct: f64,
     pub admin: f64,
     pub ratio: Option<f64>,
+    /// The ratio is withheld by small-cell suppression (fewer than min_cell clinicians that week).
+    pub ratio_withheld: bool,
 }
 
 /// Weekly admin hours against direct client hours (upper panel) and their ratio (lower panel).

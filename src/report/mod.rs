@@ -99,6 +99,9 @@ pub struct Summary {
     pub extra_fte: Option<f64>,
     /// Figures left null by small-cell suppression (advocacy audience).
     pub suppressed: Vec<&'static str>,
+    /// The small-cell threshold the report's sentences cite.
+    #[serde(skip)]
+    pub min_cell: u32,
 }
 
 fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
@@ -189,6 +192,9 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
     let clinicians = network.map_or(0, |r| i64_at(totals, "clinicians", r));
     // Rates over the whole network rest on its clinicians too.
     let thin = protection.too_few(clinicians);
+    if thin {
+        suppressed.extend(["admin_ratio", "no_show_rate"]);
+    }
     let clinicians = if protection.hides(clinicians) {
         suppressed.push("clinicians");
         None
@@ -226,6 +232,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
             .map(|v| (v * 10_000.0).round() / 10_000.0),
         extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
         suppressed,
+        min_cell: input.config.min_cell,
     }
 }
 
@@ -258,7 +265,7 @@ fn clinic_access(
         .and_then(|r| f64_at(frame, column, r))
 }
 
-fn network_weeks(clinic_weeks: &DataFrame) -> Vec<charts::WeekHours> {
+fn network_weeks(clinic_weeks: &DataFrame, protection: &Protection) -> Vec<charts::WeekHours> {
     (0..clinic_weeks.height())
         .filter(|&r| u32_at(clinic_weeks, "clinic", r) == ALL_CLINICS)
         .map(|r| charts::WeekHours {
@@ -271,6 +278,7 @@ fn network_weeks(clinic_weeks: &DataFrame) -> Vec<charts::WeekHours> {
             direct: f64_at(clinic_weeks, "direct_hours", r).unwrap_or(0.0),
             admin: f64_at(clinic_weeks, "admin_hours", r).unwrap_or(0.0),
             ratio: f64_at(clinic_weeks, "admin_ratio", r),
+            ratio_withheld: protection.text("clinic_weeks", "admin_ratio", r).is_some(),
         })
         .collect()
 }
@@ -298,6 +306,13 @@ fn headline(summary: &Summary) -> String {
             hours(admin),
             hours(summary.direct_hours),
             ratio
+        ),
+        _ if summary.suppressed.contains(&"admin_ratio") => format!(
+            "In {period}, clinicians logged {} hours of admin work for {} hours with clients. The ratio of the two is \
+             withheld: fewer than {} clinicians worked in the network (small-cell rule, see Methods).",
+            summary.admin_hours.map_or_else(|| "no".to_owned(), hours),
+            hours(summary.direct_hours),
+            summary.min_cell
         ),
         _ if summary.admin_hours.is_none() => format!(
             "In {period}, clinicians spent {} hours with clients. The admin-to-client ratio is not \
@@ -349,7 +364,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         None => Totals { frame: raw_totals, overrides: Default::default() },
     };
     let history = history.with(&summary);
-    let weeks = network_weeks(&input.workload.clinic_weeks);
+    let weeks = network_weeks(&input.workload.clinic_weeks, input.protection);
     let chart_path = dir.join("charts").join("admin_vs_direct.png");
     let chart_title = match summary.admin_ratio {
         Some(ratio) => format!("Admin takes {ratio:.2} hours for every hour with clients"),
@@ -496,7 +511,7 @@ fn html_page(
                 dates::format_day(w.week),
                 format!("{:.1}", w.direct),
                 if has_admin { format!("{:.1}", w.admin) } else { "–".into() },
-                optional(w.ratio, 2),
+                if w.ratio_withheld { crate::privacy::tables::WITHHELD.to_owned() } else { optional(w.ratio, 2) },
             ]
         })
         .collect();
@@ -705,12 +720,20 @@ fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) 
     let rows: Vec<Vec<String>> = files
         .iter()
         .map(|f| {
+            // A row of the roster, the survey or the waitlist is a person: its counts are counts of people.
+            let rows = |n: u64| {
+                if [CLINICIANS, crate::ingest::WELLBEING, crate::ingest::WAITLIST].contains(&f.file.as_str()) {
+                    protection.people(n as i64)
+                } else {
+                    n.to_string()
+                }
+            };
             vec![
                 f.file.clone(),
-                f.rows_read.to_string(),
-                f.rows_accepted.to_string(),
-                f.rejects.len().to_string(),
-                f.after_as_of.to_string(),
+                rows(f.rows_read),
+                rows(f.rows_accepted),
+                rows(f.rejects.len() as u64),
+                rows(f.after_as_of),
                 crate::ingest::quality::date_range(f),
                 f.clinics.to_string(),
                 protection.people(f.clinicians as i64),
