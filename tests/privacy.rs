@@ -333,3 +333,70 @@ fn summary_and_history_leave_small_counts_of_people_out() {
         assert!(text.is_empty() || text == "0" || text.parse::<i64>().unwrap() >= 11, "{tier} = {text}");
     }
 }
+
+#[test]
+fn weekly_waitlist_flows_do_not_give_a_hidden_count_away() {
+    let dir = Dir::new("suppressed-flows");
+    assert_ok(&dir.caseload(&[
+        "generate",
+        "--out",
+        "in",
+        "--clinics",
+        "2",
+        "--clinicians",
+        "14",
+        "--weeks",
+        "30",
+        "--seed",
+        "7",
+        "--as-of",
+        "2026-11-15",
+    ]));
+    assert_ok(&dir.caseload(&["run", "in", "--out", "advocacy", "--as-of", "2026-11-15"]));
+    assert_ok(&dir.caseload(&["run", "in", "--out", "internal", "--as-of", "2026-11-15", "--audience", "internal"]));
+    let table = |audience: &str| read_csv(&dir.root.join(audience).join("2026-11-15/data/waitlist_weeks.csv"));
+    let (advocacy, internal) = (table("advocacy"), table("internal"));
+    let key = |r: &HashMap<String, String>| (r["clinic_id"].clone(), r["week_start"].clone());
+    let shown: BTreeMap<_, _> = advocacy.iter().map(|r| (key(r), r.clone())).collect();
+    let hidden = |r: &HashMap<String, String>, column: &str| r[column].parse::<i64>().is_err();
+    let columns = ["referrals", "first_seen", "closed_unseen", "backlog"];
+    let mut small = 0;
+    for row in &internal {
+        let published = &shown[&key(row)];
+        for column in columns {
+            let truth: i64 = row[column].parse().unwrap();
+            if (1..=10).contains(&truth) {
+                small += 1;
+                assert_eq!(published[column], "<11", "{column} of {:?}", key(row));
+            } else if !hidden(published, column) {
+                assert_eq!(published[column], row[column]);
+            }
+        }
+    }
+    assert!(small > 0, "the fixture has small weekly counts to protect");
+    // Each week and column: the clinics add up to ALL, and no such line has a single hidden cell.
+    let weeks: std::collections::BTreeSet<String> = advocacy.iter().map(|r| r["week_start"].clone()).collect();
+    for week in &weeks {
+        for column in columns {
+            let cells = advocacy.iter().filter(|r| &r["week_start"] == week);
+            assert_ne!(cells.filter(|r| hidden(r, column)).count(), 1, "{column} in the week of {week}");
+        }
+    }
+    // backlog − last week's backlog = referrals − first appointments − closed unseen: no such
+    // identity may have a single hidden cell either.
+    let mut identities = 0;
+    for row in &advocacy {
+        let previous_week = weeks.iter().rev().find(|w| **w < row["week_start"]);
+        let Some(previous) = previous_week.and_then(|w| shown.get(&(row["clinic_id"].clone(), w.clone()))) else {
+            continue;
+        };
+        identities += 1;
+        let unknown = columns.iter().filter(|c| hidden(row, c)).count() + usize::from(hidden(previous, "backlog"));
+        assert_ne!(
+            unknown, 1,
+            "the flows of {} in the week of {} give a hidden cell away",
+            row["clinic_id"], row["week_start"]
+        );
+    }
+    assert!(identities > 40);
+}

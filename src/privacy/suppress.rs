@@ -88,9 +88,26 @@ fn allowed(mark: Mark, value: i64, min_cell: i64) -> bool {
 /// Marks every count from 1 to min_cell − 1 small, then hides further cells until each hidden cell
 /// has a witness (see the module comment). Deterministic: the same table always gets the same marks.
 pub fn suppress(cube: &Cube, min_cell: i64) -> Vec<Mark> {
+    suppress_with(cube, min_cell, &[])
+}
+
+/// `suppress`, with the cells flagged in `forced` hidden from the start (those of min_cell or
+/// more, as complementary cells): cells another relation of the table needs hidden.
+pub fn suppress_with(cube: &Cube, min_cell: i64, forced: &[bool]) -> Vec<Mark> {
     let values = cube.values;
-    let mut marks: Vec<Mark> =
-        values.iter().map(|&v| if (1..min_cell).contains(&v) { Mark::Small } else { Mark::Shown }).collect();
+    let mut marks: Vec<Mark> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if (1..min_cell).contains(&v) {
+                Mark::Small
+            } else if v >= min_cell && forced.get(i).copied().unwrap_or(false) {
+                Mark::Complementary
+            } else {
+                Mark::Shown
+            }
+        })
+        .collect();
     let mut pending: std::collections::BTreeSet<usize> = (0..values.len()).filter(|&i| marks[i].hidden()).collect();
     while let Some(cell) = pending.pop_first() {
         if witness(cube, &marks, cell, min_cell, false).is_some() {

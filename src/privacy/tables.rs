@@ -8,7 +8,7 @@
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-use super::suppress::{describe, suppress, Cube, Mark};
+use super::suppress::{describe, suppress, suppress_with, Cube, Mark};
 use crate::indicators::ALL_CLINICS;
 
 /// How a table's counts add up, over clinics and the network row (`clinic` = ALL_CLINICS).
@@ -31,6 +31,17 @@ pub struct Rule<'a> {
     /// (column, count): figures from which the count could be worked back (a clinic's FTE is
     /// close to its number of clinicians), withheld wherever that count is hidden.
     pub follows: &'a [(&'a str, &'a str)],
+    /// A stock and its flows from one group (week) to the next: stock − previous stock = inflows −
+    /// outflows, per clinic. No such identity may be left with a single hidden cell.
+    pub flow: Option<Flow<'a>>,
+}
+
+/// See `Rule::flow`; `step` is the difference between consecutive groups (7 days for weeks).
+pub struct Flow<'a> {
+    pub stock: &'a str,
+    pub inflows: &'a [&'a str],
+    pub outflows: &'a [&'a str],
+    pub step: i64,
 }
 
 /// The published text of a cell that is not shown as its value, by column and row.
@@ -100,61 +111,73 @@ pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(D
     let values: BTreeMap<&str, Vec<i64>> =
         value_columns.iter().map(|c| Ok((*c, counts(frame, c)?))).collect::<PolarsResult<_>>()?;
 
-    let mut marks: BTreeMap<&str, Vec<Mark>> = value_columns.iter().map(|c| (*c, vec![Mark::Shown; height])).collect();
     let mut by_group: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
     for (row, group) in groups.iter().enumerate() {
         by_group.entry(*group).or_default().push(row);
     }
-    for rows in by_group.values() {
-        // Clinics in code order, then the network; a table without a network row still gets one
-        // (as if shown), so that a reader who adds the clinics up gains nothing.
-        let mut clinic_axis: Vec<u32> = rows.iter().map(|&r| clinics[r]).filter(|&c| c != ALL_CLINICS).collect();
-        clinic_axis.sort_unstable();
-        clinic_axis.dedup();
-        clinic_axis.push(ALL_CLINICS);
-        let clinic_index = |c: u32| clinic_axis.iter().position(|&x| x == c).unwrap_or(clinic_axis.len() - 1);
-        let level_count = levels.len().max(1);
-        let cubes: Vec<Vec<&str>> = match total {
-            Some(_) => vec![value_columns.clone()],
-            None => value_columns.iter().map(|c| vec![*c]).collect(),
-        };
-        for columns in cubes {
-            let shape: Vec<usize> = if level_column.is_some() {
-                vec![clinic_axis.len(), level_count, columns.len()]
-            } else if columns.len() > 1 {
-                vec![clinic_axis.len(), columns.len()]
-            } else {
-                vec![clinic_axis.len()]
+    // Cells a flow identity needs hidden on top of the small cells; grows until no identity gives
+    // a hidden cell away, and the totals are protected again each time.
+    let mut forced: BTreeMap<&str, Vec<bool>> = value_columns.iter().map(|c| (*c, vec![false; height])).collect();
+    let marks = loop {
+        let mut marks: BTreeMap<&str, Vec<Mark>> =
+            value_columns.iter().map(|c| (*c, vec![Mark::Shown; height])).collect();
+        for rows in by_group.values() {
+            // Clinics in code order, then the network; a table without a network row still gets one
+            // (as if shown), so that a reader who adds the clinics up gains nothing.
+            let mut clinic_axis: Vec<u32> = rows.iter().map(|&r| clinics[r]).filter(|&c| c != ALL_CLINICS).collect();
+            clinic_axis.sort_unstable();
+            clinic_axis.dedup();
+            clinic_axis.push(ALL_CLINICS);
+            let clinic_index = |c: u32| clinic_axis.iter().position(|&x| x == c).unwrap_or(clinic_axis.len() - 1);
+            let level_count = levels.len().max(1);
+            let cubes: Vec<Vec<&str>> = match total {
+                Some(_) => vec![value_columns.clone()],
+                None => value_columns.iter().map(|c| vec![*c]).collect(),
             };
-            let size: usize = shape.iter().product();
-            let mut cube = vec![0i64; size];
-            let mut row_at = vec![None; size];
-            for &row in rows {
-                if level_of[row] == usize::MAX {
-                    continue;
+            for columns in cubes {
+                let shape: Vec<usize> = if level_column.is_some() {
+                    vec![clinic_axis.len(), level_count, columns.len()]
+                } else if columns.len() > 1 {
+                    vec![clinic_axis.len(), columns.len()]
+                } else {
+                    vec![clinic_axis.len()]
+                };
+                let size: usize = shape.iter().product();
+                let mut cube = vec![0i64; size];
+                let mut force = vec![false; size];
+                let mut row_at = vec![None; size];
+                for &row in rows {
+                    if level_of[row] == usize::MAX {
+                        continue;
+                    }
+                    for (k, column) in columns.iter().enumerate() {
+                        let index = match shape.len() {
+                            3 => (clinic_index(clinics[row]) * level_count + level_of[row]) * columns.len() + k,
+                            2 => clinic_index(clinics[row]) * columns.len() + k,
+                            _ => clinic_index(clinics[row]),
+                        };
+                        cube[index] = values[column][row];
+                        force[index] = forced[column][row];
+                        row_at[index] = Some((row, *column));
+                    }
                 }
-                for (k, column) in columns.iter().enumerate() {
-                    let index = match shape.len() {
-                        3 => (clinic_index(clinics[row]) * level_count + level_of[row]) * columns.len() + k,
-                        2 => clinic_index(clinics[row]) * columns.len() + k,
-                        _ => clinic_index(clinics[row]),
-                    };
-                    cube[index] = values[column][row];
-                    row_at[index] = Some((row, *column));
-                }
-            }
-            fill_missing_totals(&shape, &mut cube, &row_at);
-            let cube_marks = suppress(&Cube { shape: &shape, values: &cube }, m);
-            for (index, place) in row_at.iter().enumerate() {
-                if let Some((row, column)) = place {
-                    if let Some(column_marks) = marks.get_mut(column) {
-                        column_marks[*row] = cube_marks[index];
+                fill_missing_totals(&shape, &mut cube, &row_at);
+                let cube_marks = suppress_with(&Cube { shape: &shape, values: &cube }, m, &force);
+                for (index, place) in row_at.iter().enumerate() {
+                    if let Some((row, column)) = place {
+                        if let Some(column_marks) = marks.get_mut(column) {
+                            column_marks[*row] = cube_marks[index];
+                        }
                     }
                 }
             }
         }
-    }
 
+        let Some(flow) = &rule.flow else { break marks };
+        if !force_flow_cells(flow, &clinics, &groups, &values, &marks, &mut forced, m) {
+            break marks;
+        }
+    };
     let mut overrides = Overrides::default();
     let mut masked = frame.clone();
     for (column, column_marks) in &marks {
@@ -189,6 +212,39 @@ pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(D
         mask(&mut masked, rate, &keep.into_iter().collect())?;
     }
     Ok((masked, overrides))
+}
+
+/// Hides one more cell in every flow identity (stock − previous stock − inflows + outflows = 0, per
+/// clinic and consecutive groups) that has exactly one hidden cell: a stock of min_cell or more if
+/// there is one, else a flow. Returns whether it hid anything.
+fn force_flow_cells<'a>(
+    flow: &Flow<'a>,
+    clinics: &[u32],
+    groups: &[i64],
+    values: &BTreeMap<&'a str, Vec<i64>>,
+    marks: &BTreeMap<&'a str, Vec<Mark>>,
+    forced: &mut BTreeMap<&'a str, Vec<bool>>,
+    m: i64,
+) -> bool {
+    let row_of: std::collections::HashMap<(u32, i64), usize> =
+        clinics.iter().zip(groups).enumerate().map(|(row, (&c, &g))| ((c, g), row)).collect();
+    let mut changed = false;
+    for row in 0..clinics.len() {
+        let Some(&previous) = row_of.get(&(clinics[row], groups[row] - flow.step)) else { continue };
+        let mut cells: Vec<(&'a str, usize)> = vec![(flow.stock, row), (flow.stock, previous)];
+        cells.extend(flow.inflows.iter().chain(flow.outflows).map(|c| (*c, row)));
+        let hidden = |(column, r): &(&str, usize)| marks[column][*r].hidden() || forced[column][*r];
+        if cells.iter().filter(|c| hidden(c)).count() != 1 {
+            continue;
+        }
+        if let Some(&(column, r)) = cells.iter().find(|c| !hidden(c) && values[c.0][c.1] >= m) {
+            if let Some(flags) = forced.get_mut(column) {
+                flags[r] = true;
+                changed = true;
+            }
+        }
+    }
+    changed
 }
 
 /// Cells of the cube with no row behind them: a total is the sum of its parts (a reader could add
@@ -228,7 +284,7 @@ fn mask(frame: &mut DataFrame, column: &str, keep: &BooleanChunked) -> PolarsRes
 
 /// Every advocacy table's rule (SPEC §4; the columns are those of SPEC §4's table list).
 pub mod rules {
-    use super::{Layout, Rule};
+    use super::{Flow, Layout, Rule};
 
     pub const CLINIC_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
@@ -239,12 +295,19 @@ pub mod rules {
             ("median_caseload_per_fte", "clinicians"),
         ],
         follows: &[("fte", "clinicians")],
+        flow: None,
     };
     pub const WAITLIST_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
         layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
         rates: &[],
         follows: &[],
+        flow: Some(Flow {
+            stock: "backlog",
+            inflows: &["referrals"],
+            outflows: &["first_seen", "closed_unseen"],
+            step: 7,
+        }),
     };
     pub const WAITS: Rule<'static> = Rule {
         group: None,
@@ -261,12 +324,14 @@ pub mod rules {
             ("within_standard_share", "judged"),
         ],
         follows: &[],
+        flow: None,
     };
     pub const FOLLOWUP: Rule<'static> = Rule {
         group: None,
         layout: Layout::Columns(&["clients"]),
         rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "clients")],
         follows: &[],
+        flow: None,
     };
     /// The gap's extra starts add (backlog − target) / clearance weeks: with the target and the
     /// rates shown, they would give a hidden backlog back.
@@ -280,6 +345,7 @@ pub mod rules {
             ("annual_cost", "backlog"),
             ("reclaim_share_of_gap", "backlog"),
         ],
+        flow: None,
     };
     /// The report's totals over the window, by clinic.
     pub const WINDOW_TOTALS: Rule<'static> = Rule {
@@ -287,6 +353,7 @@ pub mod rules {
         layout: Layout::Columns(&["clinicians"]),
         rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians")],
         follows: &[],
+        flow: None,
     };
 }
 
