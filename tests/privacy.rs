@@ -399,4 +399,28 @@ fn weekly_waitlist_flows_do_not_give_a_hidden_count_away() {
         );
     }
     assert!(identities > 40);
+
+    // A clinic's people waiting, in three tables: hidden in one, hidden (or zero) in all.
+    let report = dir.root.join("advocacy/2026-11-15/data");
+    let capacity = read_csv(&report.join("capacity.csv"));
+    let waits = read_csv(&report.join("waits.csv"));
+    let last_week = weeks.iter().next_back().unwrap();
+    let mut coupled = 0;
+    for row in &capacity {
+        let clinic = &row["clinic_id"];
+        let texts = [
+            row["backlog"].clone(),
+            row_of(&waits, clinic, "all")["still_waiting"].clone(),
+            shown[&(clinic.clone(), last_week.clone())]["backlog"].clone(),
+        ];
+        if texts.iter().any(|t| t.parse::<i64>().is_err()) {
+            coupled += 1;
+            assert!(texts.iter().all(|t| t.parse::<i64>().is_err() || t == "0"), "{clinic}: {texts:?}");
+        }
+    }
+    assert!(coupled > 0, "the fixture has a clinic whose waiting count is hidden");
+}
+
+fn row_of<'a>(rows: &'a [HashMap<String, String>], clinic: &str, urgency: &str) -> &'a HashMap<String, String> {
+    rows.iter().find(|r| r["clinic_id"] == clinic && r["urgency"] == urgency).unwrap()
 }

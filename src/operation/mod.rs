@@ -212,10 +212,8 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         if let Some(m) = protection.min_cell {
             crate::privacy::tables::thin_access_detail(&mut access.detail, &access.waits, m)?;
         }
-        protection.apply("waitlist_weeks", &mut access.waitlist_weeks, &rules::WAITLIST_WEEKS)?;
-        protection.apply("waits", &mut access.waits, &rules::WAITS)?;
+        protection.apply_access(access)?;
         protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
-        protection.apply("capacity", &mut access.capacity, &rules::CAPACITY)?;
     }
     stages.lap("suppression");
 

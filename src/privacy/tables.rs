@@ -88,6 +88,17 @@ fn counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<i64>> {
 /// Hides the table's small counts and their complements and withholds rates resting on too few
 /// people; returns the masked frame and what the published cells say instead.
 pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(DataFrame, Overrides)> {
+    protect_with(frame, rule, min_cell, &|_, _| false)
+}
+
+/// `protect`, with the cells for which `hide(column, row)` holds hidden from the start (when they
+/// are counts of min_cell or more): the same count hidden in another table.
+pub fn protect_with(
+    frame: &DataFrame,
+    rule: &Rule,
+    min_cell: u32,
+    hide: &dyn Fn(&str, usize) -> bool,
+) -> PolarsResult<(DataFrame, Overrides)> {
     let m = i64::from(min_cell);
     let height = frame.height();
     let clinics: Vec<u32> = frame.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
@@ -117,7 +128,8 @@ pub fn protect(frame: &DataFrame, rule: &Rule, min_cell: u32) -> PolarsResult<(D
     }
     // Cells a flow identity needs hidden on top of the small cells; grows until no identity gives
     // a hidden cell away, and the totals are protected again each time.
-    let mut forced: BTreeMap<&str, Vec<bool>> = value_columns.iter().map(|c| (*c, vec![false; height])).collect();
+    let mut forced: BTreeMap<&str, Vec<bool>> =
+        value_columns.iter().map(|c| (*c, (0..height).map(|row| hide(c, row)).collect())).collect();
     let marks = loop {
         let mut marks: BTreeMap<&str, Vec<Mark>> =
             value_columns.iter().map(|c| (*c, vec![Mark::Shown; height])).collect();
@@ -395,6 +407,17 @@ impl Protection {
         self.tables.values().map(Overrides::counts).fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
     }
 
+    /// Protects the access tables together (see `protect_access`); unchanged for the internal audience.
+    pub fn apply_access(&mut self, access: &mut crate::indicators::access::Access) -> PolarsResult<()> {
+        let Some(m) = self.min_cell else { return Ok(()) };
+        let [weeks, waits, capacity] =
+            protect_access(&mut access.waitlist_weeks, &mut access.waits, &mut access.capacity, m)?;
+        self.tables.insert("waitlist_weeks", weeks);
+        self.tables.insert("waits", waits);
+        self.tables.insert("capacity", capacity);
+        Ok(())
+    }
+
     /// Masks `frame` by `rule` and keeps its overrides under `table`; unchanged for the internal audience.
     pub fn apply(&mut self, table: &'static str, frame: &mut DataFrame, rule: &Rule) -> PolarsResult<()> {
         let Some(m) = self.min_cell else { return Ok(()) };
@@ -444,4 +467,62 @@ pub fn thin_access_detail(
     let shown = |n: u32| n == 0 || i64::from(n) >= m;
     detail.within_by_week.retain(|w| i64::from(w.judged) >= m && shown(w.within) && shown(w.judged - w.within));
     Ok(())
+}
+
+/// The access tables, protected together: a clinic's people waiting appear in `waits` (still
+/// waiting, urgency `all`), in `capacity` (backlog) and in `waitlist_weeks` (the last week's
+/// backlog), often as the same number. Hidden in one, they are hidden in all three, and each
+/// table's totals are protected again, until the three agree.
+pub fn protect_access(
+    waitlist_weeks: &mut DataFrame,
+    waits: &mut DataFrame,
+    capacity: &mut DataFrame,
+    min_cell: u32,
+) -> PolarsResult<[Overrides; 3]> {
+    let codes = |frame: &DataFrame| -> PolarsResult<Vec<u32>> {
+        Ok(frame.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect())
+    };
+    let weeks_clinic = codes(waitlist_weeks)?;
+    let weeks: Vec<i64> = counts(waitlist_weeks, "week")?;
+    let last_week = weeks.iter().copied().max();
+    let waits_clinic = codes(waits)?;
+    let all_urgencies: Vec<bool> = waits.column("urgency")?.str()?.iter().map(|u| u == Some("all")).collect();
+    let capacity_clinic = codes(capacity)?;
+    let mut waiting_hidden: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    loop {
+        let set = &waiting_hidden;
+        let (weeks_frame, weeks_overrides) =
+            protect_with(waitlist_weeks, &rules::WAITLIST_WEEKS, min_cell, &|c, r| {
+                c == "backlog" && Some(weeks[r]) == last_week && set.contains(&weeks_clinic[r])
+            })?;
+        let (waits_frame, waits_overrides) = protect_with(waits, &rules::WAITS, min_cell, &|c, r| {
+            c == "still_waiting" && all_urgencies[r] && set.contains(&waits_clinic[r])
+        })?;
+        let (capacity_frame, capacity_overrides) = protect_with(capacity, &rules::CAPACITY, min_cell, &|c, r| {
+            c == "backlog" && set.contains(&capacity_clinic[r])
+        })?;
+        let mut now = waiting_hidden.clone();
+        for r in 0..weeks_clinic.len() {
+            if Some(weeks[r]) == last_week && weeks_overrides.get("backlog", r).is_some() {
+                now.insert(weeks_clinic[r]);
+            }
+        }
+        for r in 0..waits_clinic.len() {
+            if all_urgencies[r] && waits_overrides.get("still_waiting", r).is_some() {
+                now.insert(waits_clinic[r]);
+            }
+        }
+        for (r, &clinic) in capacity_clinic.iter().enumerate() {
+            if capacity_overrides.get("backlog", r).is_some() {
+                now.insert(clinic);
+            }
+        }
+        if now == waiting_hidden {
+            *waitlist_weeks = weeks_frame;
+            *waits = waits_frame;
+            *capacity = capacity_frame;
+            return Ok([weeks_overrides, waits_overrides, capacity_overrides]);
+        }
+        waiting_hidden = now;
+    }
 }
