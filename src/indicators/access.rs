@@ -21,7 +21,7 @@ const COHORT_DAYS: Day = 364;
 const YEAR_WEEKS: u32 = 52;
 
 /// Columns of `waits` that are working figures, not part of the published table.
-pub const WAITS_INTERNAL: [&str; 1] = ["judged"];
+pub const WAITS_INTERNAL: [&str; 3] = ["judged", "within", "not_within"];
 
 pub struct Access {
     /// clinic, week, referrals, first_seen, closed_unseen, backlog.
@@ -232,8 +232,9 @@ struct WaitRow {
     completed_median: Option<f64>,
     standard_days: Option<i32>,
     within_share: Option<f64>,
-    /// Referrals whose deadline has passed: the base of within_share.
+    /// Referrals whose deadline has passed: the base of within_share; and those of them seen within it.
     judged: u32,
+    within: u32,
 }
 
 fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: &Config) -> (WaitRow, Curve) {
@@ -270,6 +271,7 @@ fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: 
     row.completed_median = median(&mut completed);
     row.within_share = (judged > 0).then(|| f64::from(within) / f64::from(judged));
     row.judged = judged;
+    row.within = within;
     let label = URGENCIES.iter().find(|(u, _)| *u == urgency).map_or("all", |(_, l)| l);
     let curve = Curve { urgency: label, standard_days: row.standard_days.map(|d| d as u32), steps, last_day };
     (row, curve)
@@ -335,6 +337,8 @@ fn waits_frame(
         Column::new("within_standard_share".into(), rows.iter().map(|r| r.within_share).collect::<Vec<_>>()),
         // Not published (see WAITS_INTERNAL): the count small-cell suppression judges the share on.
         Column::new("judged".into(), rows.iter().map(|r| r.judged).collect::<Vec<_>>()),
+        Column::new("within".into(), rows.iter().map(|r| r.within).collect::<Vec<_>>()),
+        Column::new("not_within".into(), rows.iter().map(|r| r.judged - r.within).collect::<Vec<_>>()),
     ])?;
     Ok((frame, curves))
 }

@@ -28,6 +28,10 @@ pub struct Rule<'a> {
     pub layout: Layout<'a>,
     /// (rate, mean or median column, the count of people it rests on).
     pub rates: &'a [(&'a str, &'a str)],
+    /// (share, count): a share whose numerator (or its complement) is this count, withheld when the
+    /// count is from 1 to min_cell − 1 — four decimals of a share over a known range of bases name
+    /// the fraction, and so the count.
+    pub numerators: &'a [(&'a str, &'a str)],
     /// (column, count): figures from which the count could be worked back (a clinic's FTE is
     /// close to its number of clinicians), withheld wherever that count is hidden.
     pub follows: &'a [(&'a str, &'a str)],
@@ -210,6 +214,19 @@ pub fn protect_with(
         }
         mask(&mut masked, column, &hide.iter().map(|h| !h).collect())?;
     }
+    for (share, count) in rule.numerators {
+        let Ok(numerator) = counts(frame, count) else { continue };
+        let Ok(values) = frame.column(share) else { continue };
+        let mut keep = Vec::with_capacity(height);
+        for (row, &n) in numerator.iter().enumerate() {
+            let small = (1..m).contains(&n) && !values.get(row).is_ok_and(|v| v.is_null());
+            if small {
+                overrides.set(share, height, row, WITHHELD.to_owned());
+            }
+            keep.push(!small);
+        }
+        mask(&mut masked, share, &keep.into_iter().collect())?;
+    }
     for (rate, base) in rule.rates {
         let Ok(base_values) = counts(frame, base) else { continue };
         let Ok(rate_column) = frame.column(rate) else { continue };
@@ -306,6 +323,7 @@ pub mod rules {
             ("no_show_rate", "clinicians"),
             ("median_caseload_per_fte", "clinicians"),
         ],
+        numerators: &[],
         follows: &[("fte", "clinicians")],
         flow: None,
     };
@@ -313,6 +331,7 @@ pub mod rules {
         group: Some("week"),
         layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
         rates: &[],
+        numerators: &[],
         follows: &[],
         flow: Some(Flow {
             stock: "backlog",
@@ -335,6 +354,7 @@ pub mod rules {
             ("completed_median_days", "seen"),
             ("within_standard_share", "judged"),
         ],
+        numerators: &[("within_standard_share", "within"), ("within_standard_share", "not_within")],
         follows: &[],
         flow: None,
     };
@@ -342,6 +362,7 @@ pub mod rules {
         group: None,
         layout: Layout::Columns(&["clients"]),
         rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "clients")],
+        numerators: &[],
         follows: &[],
         flow: None,
     };
@@ -351,6 +372,7 @@ pub mod rules {
         group: None,
         layout: Layout::Columns(&["backlog"]),
         rates: &[],
+        numerators: &[],
         follows: &[
             ("extra_starts_per_week", "backlog"),
             ("extra_fte", "backlog"),
@@ -364,6 +386,7 @@ pub mod rules {
         group: None,
         layout: Layout::Columns(&["clinicians"]),
         rates: &[("admin_ratio", "clinicians"), ("no_show_rate", "clinicians")],
+        numerators: &[],
         follows: &[],
         flow: None,
     };

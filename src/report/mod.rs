@@ -265,6 +265,31 @@ fn clinic_access(
         .and_then(|r| f64_at(frame, column, r))
 }
 
+/// A figure of one clinic's row of an access table as published: the value formatted by `show`,
+/// or what suppression shows instead ("withheld", "<11").
+fn clinic_access_text(
+    input: &ReportInput,
+    name: &str,
+    table: fn(&Access) -> &DataFrame,
+    clinic: u32,
+    column: &str,
+    urgency: Option<&str>,
+    show: &dyn Fn(Option<f64>) -> String,
+) -> String {
+    let Some(access) = input.access else { return show(None) };
+    let frame = table(access);
+    let row = (0..frame.height()).find(|&r| {
+        u32_at(frame, "clinic", r) == clinic
+            && urgency.is_none_or(|u| {
+                frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
+            })
+    });
+    match row.and_then(|r| input.protection.text(name, column, r)) {
+        Some(text) => text.to_owned(),
+        None => show(row.and_then(|r| f64_at(frame, column, r))),
+    }
+}
+
 fn network_weeks(clinic_weeks: &DataFrame, protection: &Protection) -> Vec<charts::WeekHours> {
     (0..clinic_weeks.height())
         .filter(|&r| u32_at(clinic_weeks, "clinic", r) == ALL_CLINICS)
@@ -580,7 +605,6 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
         };
         let waits = |column: &str| clinic_access(input, |a| &a.waits, clinic, column, Some("all"));
         let capacity = |column: &str| clinic_access(input, |a| &a.capacity, clinic, column, None);
-        let followup = clinic_access(input, |a| &a.followup, clinic, "followup_over_standard_share", None);
         let mut sentence = format!(
             "{} clinicians logged {} hours with clients",
             protected.text("clinicians", r, &|v| format!("{:.0}", v.unwrap_or(0.0))),
@@ -626,10 +650,37 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
                 "Clinicians by risk tier (low / moderate / high)".to_owned(),
                 format!("{} / {} / {}", tier_count("risk_low"), tier_count("risk_moderate"), tier_count("risk_high")),
             ],
-            vec!["Median wait, Kaplan–Meier (days)".to_owned(), na(waits("km_median_days"), &|v| format!("{v:.0}"))],
-            vec!["Seen within standard".to_owned(), percent(waits("within_standard_share"))],
+            vec![
+                "Median wait, Kaplan–Meier (days)".to_owned(),
+                clinic_access_text(input, "waits", |a| &a.waits, clinic, "km_median_days", Some("all"), &|v| {
+                    na(v, &|v| format!("{v:.0}"))
+                }),
+            ],
+            vec![
+                "Seen within standard".to_owned(),
+                clinic_access_text(
+                    input,
+                    "waits",
+                    |a| &a.waits,
+                    clinic,
+                    "within_standard_share",
+                    Some("all"),
+                    &percent,
+                ),
+            ],
             vec!["Waiting now".to_owned(), backlog_text(input, clinic)],
-            vec!["Follow-up gaps over standard".to_owned(), percent(followup)],
+            vec![
+                "Follow-up gaps over standard".to_owned(),
+                clinic_access_text(
+                    input,
+                    "followup",
+                    |a| &a.followup,
+                    clinic,
+                    "followup_over_standard_share",
+                    None,
+                    &percent,
+                ),
+            ],
             vec!["Extra FTE needed".to_owned(), capacity_text(input, clinic, "extra_fte", &|v| format!("{v:.1}"))],
         ];
         page.table("", &["Figure", "Value"], &rows);
