@@ -212,7 +212,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         if let Some(m) = protection.min_cell {
             crate::privacy::tables::thin_access_detail(&mut access.detail, &access.waits, m)?;
         }
-        protection.apply_access(access)?;
+        protection.apply_access(access, config.capacity_window_weeks)?;
         protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
     }
     stages.lap("suppression");

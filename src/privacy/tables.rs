@@ -431,10 +431,14 @@ impl Protection {
     }
 
     /// Protects the access tables together (see `protect_access`); unchanged for the internal audience.
-    pub fn apply_access(&mut self, access: &mut crate::indicators::access::Access) -> PolarsResult<()> {
+    pub fn apply_access(
+        &mut self,
+        access: &mut crate::indicators::access::Access,
+        mean_weeks: u32,
+    ) -> PolarsResult<()> {
         let Some(m) = self.min_cell else { return Ok(()) };
         let [weeks, waits, capacity] =
-            protect_access(&mut access.waitlist_weeks, &mut access.waits, &mut access.capacity, m)?;
+            protect_access(&mut access.waitlist_weeks, &mut access.waits, &mut access.capacity, m, mean_weeks)?;
         self.tables.insert("waitlist_weeks", weeks);
         self.tables.insert("waits", waits);
         self.tables.insert("capacity", capacity);
@@ -495,12 +499,15 @@ pub fn thin_access_detail(
 /// The access tables, protected together: a clinic's people waiting appear in `waits` (still
 /// waiting, urgency `all`), in `capacity` (backlog) and in `waitlist_weeks` (the last week's
 /// backlog), often as the same number. Hidden in one, they are hidden in all three, and each
-/// table's totals are protected again, until the three agree.
+/// table's totals are protected again, until the three agree. And `capacity`'s referrals and
+/// first appointments per week × `mean_weeks` are the sums of the last weeks of `waitlist_weeks`:
+/// no clinic may have a single hidden week among them.
 pub fn protect_access(
     waitlist_weeks: &mut DataFrame,
     waits: &mut DataFrame,
     capacity: &mut DataFrame,
     min_cell: u32,
+    mean_weeks: u32,
 ) -> PolarsResult<[Overrides; 3]> {
     let codes = |frame: &DataFrame| -> PolarsResult<Vec<u32>> {
         Ok(frame.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect())
@@ -511,12 +518,21 @@ pub fn protect_access(
     let waits_clinic = codes(waits)?;
     let all_urgencies: Vec<bool> = waits.column("urgency")?.str()?.iter().map(|u| u == Some("all")).collect();
     let capacity_clinic = codes(capacity)?;
+    let mean_from = last_week.map(|w| w - 7 * (i64::from(mean_weeks) - 1));
+    let in_means = |r: usize| mean_from.is_some_and(|from| weeks[r] >= from);
+    let weeks_values: BTreeMap<&str, Vec<i64>> = ["referrals", "first_seen"]
+        .into_iter()
+        .map(|c| Ok((c, counts(waitlist_weeks, c)?)))
+        .collect::<PolarsResult<_>>()?;
     let mut waiting_hidden: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    let mut flow_hidden: std::collections::BTreeSet<(&str, usize)> = std::collections::BTreeSet::new();
     loop {
         let set = &waiting_hidden;
+        let flows = &flow_hidden;
         let (weeks_frame, weeks_overrides) =
             protect_with(waitlist_weeks, &rules::WAITLIST_WEEKS, min_cell, &|c, r| {
-                c == "backlog" && Some(weeks[r]) == last_week && set.contains(&weeks_clinic[r])
+                (c == "backlog" && Some(weeks[r]) == last_week && set.contains(&weeks_clinic[r]))
+                    || flows.contains(&(c, r))
             })?;
         let (waits_frame, waits_overrides) = protect_with(waits, &rules::WAITS, min_cell, &|c, r| {
             c == "still_waiting" && all_urgencies[r] && set.contains(&waits_clinic[r])
@@ -540,12 +556,38 @@ pub fn protect_access(
                 now.insert(clinic);
             }
         }
-        if now == waiting_hidden {
+        // A clinic with one hidden week among those capacity's means add up: hide its largest
+        // other week of that column too.
+        let mut more_flows = flow_hidden.clone();
+        for column in ["referrals", "first_seen"] {
+            let mut by_clinic: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+            for r in (0..weeks_clinic.len()).filter(|&r| in_means(r)) {
+                by_clinic.entry(weeks_clinic[r]).or_default().push(r);
+            }
+            for rows in by_clinic.values() {
+                let hidden = rows.iter().filter(|&&r| weeks_overrides.get(column, r).is_some()).count();
+                if hidden != 1 {
+                    continue;
+                }
+                let candidate = rows
+                    .iter()
+                    .copied()
+                    .filter(|&r| {
+                        weeks_overrides.get(column, r).is_none() && weeks_values[column][r] >= i64::from(min_cell)
+                    })
+                    .max_by_key(|&r| (weeks_values[column][r], std::cmp::Reverse(r)));
+                if let Some(r) = candidate {
+                    more_flows.insert((column, r));
+                }
+            }
+        }
+        if now == waiting_hidden && more_flows == flow_hidden {
             *waitlist_weeks = weeks_frame;
             *waits = waits_frame;
             *capacity = capacity_frame;
             return Ok([weeks_overrides, waits_overrides, capacity_overrides]);
         }
         waiting_hidden = now;
+        flow_hidden = more_flows;
     }
 }
