@@ -336,12 +336,17 @@ fn summary_and_history_leave_small_counts_of_people_out() {
 
 #[test]
 fn weekly_waitlist_flows_do_not_give_a_hidden_count_away() {
-    // Two generated networks: several clinics with small weekly counts, and one clinic whose weeks
-    // are mostly 11 or more (where a single small week is easiest to work out from a weekly mean).
-    let coupled: usize = [("2", "14", "30", "7", "2026-11-15"), ("1", "23", "29", "26", "2026-09-30")]
-        .into_iter()
-        .map(|(clinics, clinicians, weeks, seed, as_of)| waitlist_checks(clinics, clinicians, weeks, seed, as_of))
-        .sum();
+    // Generated networks: clinics with small weekly counts; one clinic whose weeks are mostly 11 or
+    // more (where a single small week is easiest to work out from a weekly mean); and clinics
+    // whose people waiting are few.
+    let coupled: usize = [
+        ("2", "14", "30", "7", "2026-11-15"),
+        ("1", "23", "29", "26", "2026-09-30"),
+        ("3", "18", "26", "3", "2026-11-15"),
+    ]
+    .into_iter()
+    .map(|(clinics, clinicians, weeks, seed, as_of)| waitlist_checks(clinics, clinicians, weeks, seed, as_of))
+    .sum();
     assert!(coupled > 0, "a fixture has a clinic whose waiting count is hidden");
 }
 

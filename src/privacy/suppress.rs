@@ -88,12 +88,14 @@ fn allowed(mark: Mark, value: i64, min_cell: i64) -> bool {
 /// Marks every count from 1 to min_cell − 1 small, then hides further cells until each hidden cell
 /// has a witness (see the module comment). Deterministic: the same table always gets the same marks.
 pub fn suppress(cube: &Cube, min_cell: i64) -> Vec<Mark> {
-    suppress_with(cube, min_cell, &[])
+    suppress_with(cube, min_cell, &[], &[])
 }
 
 /// `suppress`, with the cells flagged in `forced` hidden from the start (those of min_cell or
-/// more, as complementary cells): cells another relation of the table needs hidden.
-pub fn suppress_with(cube: &Cube, min_cell: i64, forced: &[bool]) -> Vec<Mark> {
+/// more, as complementary cells): cells another relation of the table needs hidden. Cells flagged
+/// in `precious` are chosen as complementary cells only when no box avoids them (a headline
+/// figure, or one that other tables would have to hide too).
+pub fn suppress_with(cube: &Cube, min_cell: i64, forced: &[bool], precious: &[bool]) -> Vec<Mark> {
     let values = cube.values;
     let mut marks: Vec<Mark> = values
         .iter()
@@ -110,10 +112,10 @@ pub fn suppress_with(cube: &Cube, min_cell: i64, forced: &[bool]) -> Vec<Mark> {
         .collect();
     let mut pending: std::collections::BTreeSet<usize> = (0..values.len()).filter(|&i| marks[i].hidden()).collect();
     while let Some(cell) = pending.pop_first() {
-        if witness(cube, &marks, cell, min_cell, false).is_some() {
+        if witness(cube, &marks, cell, min_cell, false, precious).is_some() {
             continue;
         }
-        let added = match witness(cube, &marks, cell, min_cell, true) {
+        let added = match witness(cube, &marks, cell, min_cell, true, precious) {
             Some(corners) => corners,
             // No box can protect it: hide every count of min_cell or more in the table.
             None => (0..values.len()).filter(|&i| !marks[i].hidden() && values[i] >= min_cell).collect(),
@@ -133,10 +135,17 @@ pub fn suppress_with(cube: &Cube, min_cell: i64, forced: &[bool]) -> Vec<Mark> {
 /// A box that protects `cell`. Without `hiding`, one whose corners are all hidden already (returns
 /// an empty list); with it, the box that needs the fewest and smallest extra cells of min_cell or
 /// more (returns those cells).
-fn witness(cube: &Cube, marks: &[Mark], cell: usize, min_cell: i64, hiding: bool) -> Option<Vec<usize>> {
+fn witness(
+    cube: &Cube,
+    marks: &[Mark],
+    cell: usize,
+    min_cell: i64,
+    hiding: bool,
+    precious: &[bool],
+) -> Option<Vec<usize>> {
     let values = cube.values;
     let here = cube.coords(cell);
-    let mut best: Option<((usize, i64), Vec<usize>)> = None;
+    let mut best: Option<((usize, usize, i64), Vec<usize>)> = None;
     let mut other = here.clone();
     // Every combination of one other category per axis, in a fixed order.
     let combinations: usize = cube.shape.iter().map(|n| n - 1).product();
@@ -163,7 +172,8 @@ fn witness(cube: &Cube, marks: &[Mark], cell: usize, min_cell: i64, hiding: bool
         if !hiding {
             return Some(Vec::new());
         }
-        let cost = (new.len(), new.iter().map(|&i| values[i]).sum::<i64>());
+        let dear = new.iter().filter(|&&i| precious.get(i).copied().unwrap_or(false)).count();
+        let cost = (dear, new.len(), new.iter().map(|&i| values[i]).sum::<i64>());
         if best.as_ref().is_none_or(|(c, _)| cost < *c) {
             best = Some((cost, new));
         }

@@ -38,6 +38,9 @@ pub struct Rule<'a> {
     /// A stock and its flows from one group (week) to the next: stock − previous stock = inflows −
     /// outflows, per clinic. No such identity may be left with a single hidden cell.
     pub flow: Option<Flow<'a>>,
+    /// (column, level or "" for every level): cells hidden as complementary cells only when no
+    /// other choice protects a small one — figures other tables repeat, or a headline.
+    pub precious: &'a [(&'a str, &'a str)],
 }
 
 /// See `Rule::flow`; `step` is the difference between consecutive groups (7 days for weeks).
@@ -161,6 +164,7 @@ pub fn protect_with(
                 let size: usize = shape.iter().product();
                 let mut cube = vec![0i64; size];
                 let mut force = vec![false; size];
+                let mut dear = vec![false; size];
                 let mut row_at = vec![None; size];
                 for &row in rows {
                     if level_of[row] == usize::MAX {
@@ -174,11 +178,16 @@ pub fn protect_with(
                         };
                         cube[index] = values[column][row];
                         force[index] = forced[column][row];
+                        dear[index] = rule.precious.iter().any(|(c, level)| {
+                            c == column
+                                && (level.is_empty()
+                                    || level_column.is_some() && levels.get(level_of[row]) == Some(level))
+                        });
                         row_at[index] = Some((row, *column));
                     }
                 }
                 fill_missing_totals(&shape, &mut cube, &row_at);
-                let cube_marks = suppress_with(&Cube { shape: &shape, values: &cube }, m, &force);
+                let cube_marks = suppress_with(&Cube { shape: &shape, values: &cube }, m, &force, &dear);
                 for (index, place) in row_at.iter().enumerate() {
                     if let Some((row, column)) = place {
                         if let Some(column_marks) = marks.get_mut(column) {
@@ -266,7 +275,14 @@ fn force_flow_cells<'a>(
         if cells.iter().filter(|c| hidden(c)).count() != 1 {
             continue;
         }
-        if let Some(&(column, r)) = cells.iter().find(|c| !hidden(c) && values[c.0][c.1] >= m) {
+        // The latest stock is the headline (and other tables repeat it): hidden only if nothing
+        // else in the identity can be.
+        let latest = groups.iter().copied().max();
+        let headline = |(column, r): &(&str, usize)| *column == flow.stock && Some(groups[*r]) == latest;
+        let mut candidates: Vec<&(&str, usize)> =
+            cells.iter().filter(|c| !hidden(c) && values[c.0][c.1] >= m).collect();
+        candidates.sort_by_key(|c| headline(c));
+        if let Some(&&(column, r)) = candidates.first() {
             if let Some(flags) = forced.get_mut(column) {
                 flags[r] = true;
                 changed = true;
@@ -326,6 +342,7 @@ pub mod rules {
         numerators: &[],
         follows: &[("fte", "clinicians")],
         flow: None,
+        precious: &[],
     };
     pub const WAITLIST_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
@@ -339,6 +356,7 @@ pub mod rules {
             outflows: &["first_seen", "closed_unseen"],
             step: 7,
         }),
+        precious: &[("backlog", "")],
     };
     pub const WAITS: Rule<'static> = Rule {
         group: None,
@@ -357,6 +375,8 @@ pub mod rules {
         numerators: &[("within_standard_share", "within"), ("within_standard_share", "not_within")],
         follows: &[],
         flow: None,
+        // People still waiting, all urgencies: the backlog that capacity and waitlist_weeks repeat.
+        precious: &[("still_waiting", "all")],
     };
     pub const FOLLOWUP: Rule<'static> = Rule {
         group: None,
@@ -365,6 +385,7 @@ pub mod rules {
         numerators: &[],
         follows: &[],
         flow: None,
+        precious: &[],
     };
     /// The gap's extra starts add (backlog − target) / clearance weeks: with the target and the
     /// rates shown, they would give a hidden backlog back.
@@ -380,6 +401,7 @@ pub mod rules {
             ("reclaim_share_of_gap", "backlog"),
         ],
         flow: None,
+        precious: &[],
     };
     /// The report's totals over the window, by clinic.
     pub const WINDOW_TOTALS: Rule<'static> = Rule {
@@ -389,6 +411,7 @@ pub mod rules {
         numerators: &[],
         follows: &[],
         flow: None,
+        precious: &[],
     };
 }
 
