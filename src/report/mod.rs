@@ -162,8 +162,10 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         .unwrap_or_default();
     let tier_count = |tier: &str| tiers.iter().filter(|t| t.as_deref() == Some(tier)).count();
     let protection = input.protection;
-    // Tier counts as clinic_weeks publishes them for the network in the last complete week, so that
-    // summary.json hides exactly what that table hides.
+    // summary.json counts every clinician scored at the last complete week (burnout_risk), which
+    // can be more than clinic_weeks' network row for that week (clinicians who worked in it). A
+    // tier is left out when it is small itself, or when clinic_weeks hides it, so that the two
+    // together give nothing away that either hides.
     let cw = &input.workload.clinic_weeks;
     let last = (0..cw.height()).find(|&r| {
         u32_at(cw, "clinic", r) == ALL_CLINICS
