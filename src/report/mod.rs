@@ -164,8 +164,8 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
     let protection = input.protection;
     // summary.json counts every clinician scored at the last complete week (burnout_risk), which
     // can be more than clinic_weeks' network row for that week (clinicians who worked in it). A
-    // tier is left out when it is small itself, or when clinic_weeks hides it, so that the two
-    // together give nothing away that either hides.
+    // tier is left out when it is small itself, or when clinic_weeks hides it: summary.json never
+    // shows a tier count that table hides.
     let cw = &input.workload.clinic_weeks;
     let last = (0..cw.height()).find(|&r| {
         u32_at(cw, "clinic", r) == ALL_CLINICS
