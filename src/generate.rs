@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dates::{self, Day, SECONDS_PER_DAY};
 use crate::error::{Error, Result};
+use crate::ingest::{column_names, ADMIN_TIME_COLUMNS, CLINICIANS_COLUMNS, WAITLIST_COLUMNS, WELLBEING_COLUMNS};
 
 #[derive(Debug, Clone)]
 pub struct GenerateOptions {
@@ -140,6 +141,7 @@ fn io(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     move |e| Error::output(path, std::io::Error::other(e.to_string()))
 }
 
+/// sessions.csv's canonical columns without `end` (the generator writes duration_min).
 const SESSION_HEADER: [&str; 10] = [
     "session_id",
     "clinic_id",
@@ -152,7 +154,6 @@ const SESSION_HEADER: [&str; 10] = [
     "note_signed_at",
     "high_acuity",
 ];
-const ADMIN_HEADER: [&str; 6] = ["clinic_id", "clinician_id", "date", "hours", "category", "after_hours"];
 
 /// Appointment slots of a clinic day: 08:00 … 16:00.
 const SLOTS: i64 = 9;
@@ -595,7 +596,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Generated> {
 
     let mut out = Writers {
         sessions: writer(&options.out.join("sessions.csv"), &SESSION_HEADER)?,
-        admin: writer(&options.out.join("admin_time.csv"), &ADMIN_HEADER)?,
+        admin: writer(&options.out.join("admin_time.csv"), &column_names(&ADMIN_TIME_COLUMNS))?,
         path: options.out.clone(),
     };
     for w in 0..options.weeks + BOOKED_WEEKS {
@@ -618,19 +619,7 @@ pub fn generate(options: &GenerateOptions) -> Result<Generated> {
 
 fn write_waitlist(dir: &Path, sim: &Simulation) -> Result<()> {
     let path = dir.join("waitlist.csv");
-    let mut w = writer(
-        &path,
-        &[
-            "referral_id",
-            "clinic_id",
-            "client_id",
-            "referred_on",
-            "urgency",
-            "first_seen_on",
-            "closed_on",
-            "close_reason",
-        ],
-    )?;
+    let mut w = writer(&path, &column_names(&WAITLIST_COLUMNS))?;
     for (r, clinic) in sim.referrals.iter().zip(&sim.referral_clinic) {
         let day = |d: Option<Day>| d.map(dates::format_day).unwrap_or_default();
         w.write_record([
@@ -650,7 +639,7 @@ fn write_waitlist(dir: &Path, sim: &Simulation) -> Result<()> {
 
 fn write_roster(dir: &Path, sim: &Simulation, first_monday: Day, as_of: Day) -> Result<()> {
     let path = dir.join("clinicians.csv");
-    let mut w = writer(&path, &["clinician_id", "clinic_id", "fte", "role", "start_date", "end_date"])?;
+    let mut w = writer(&path, &column_names(&CLINICIANS_COLUMNS))?;
     let roles = ["psychologist", "counsellor", "social worker", "psychotherapist"];
     for (i, k) in sim.clinicians.iter().enumerate() {
         let end = k.leaves_after.map(|last| (first_monday + 7 * last as Day + 4).min(as_of));
@@ -671,7 +660,7 @@ fn write_roster(dir: &Path, sim: &Simulation, first_monday: Day, as_of: Day) -> 
 /// clinicians do not answer.
 fn write_wellbeing(dir: &Path, sim: &mut Simulation) -> Result<()> {
     let path = dir.join("wellbeing.csv");
-    let mut w = writer(&path, &["clinician_id", "clinic_id", "date", "mini_z"])?;
+    let mut w = writer(&path, &column_names(&WELLBEING_COLUMNS))?;
     let date = dates::format_day(sim.as_of - 10);
     for c in 0..sim.clinicians.len() {
         if sim.clinicians[c].leaves_after.is_some() || !sim.rng.chance(0.85) {

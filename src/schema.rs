@@ -197,20 +197,7 @@ pub fn outputs() -> Vec<Table> {
         output(
             "data/capacity.csv",
             "output (with waitlist.csv)",
-            &[
-                "clinic_id",
-                "referrals_per_week",
-                "starts_per_week",
-                "backlog",
-                "target_backlog",
-                "extra_starts_per_week",
-                "hours_per_client",
-                "extra_fte",
-                "annual_cost",
-                "admin_reclaim_hours_per_week",
-                "admin_reclaim_fte",
-                "reclaim_share_of_gap",
-            ],
+            &std::iter::once("clinic_id").chain(crate::indicators::access::CAPACITY_COLUMNS).collect::<Vec<_>>(),
         ),
     ]
 }

@@ -23,6 +23,21 @@ const YEAR_WEEKS: u32 = 52;
 /// Columns of `waits` that are working figures, not part of the published table.
 pub const WAITS_INTERNAL: [&str; 3] = ["judged", "within", "not_within"];
 
+/// The value columns of `capacity`, after clinic_id (SPEC §4).
+pub const CAPACITY_COLUMNS: [&str; 11] = [
+    "referrals_per_week",
+    "starts_per_week",
+    "backlog",
+    "target_backlog",
+    "extra_starts_per_week",
+    "hours_per_client",
+    "extra_fte",
+    "annual_cost",
+    "admin_reclaim_hours_per_week",
+    "admin_reclaim_fte",
+    "reclaim_share_of_gap",
+];
+
 pub struct Access {
     /// clinic, week, referrals, first_seen, closed_unseen, backlog.
     pub waitlist_weeks: DataFrame,
@@ -517,21 +532,9 @@ fn capacity_frame(
             column.push(value);
         }
     }
-    const NAMES: [&str; 11] = [
-        "referrals_per_week",
-        "starts_per_week",
-        "backlog",
-        "target_backlog",
-        "extra_starts_per_week",
-        "hours_per_client",
-        "extra_fte",
-        "annual_cost",
-        "admin_reclaim_hours_per_week",
-        "admin_reclaim_fte",
-        "reclaim_share_of_gap",
-    ];
+
     let mut frame = vec![Column::new("clinic".into(), clinic)];
-    for (name, values) in NAMES.iter().zip(columns) {
+    for (name, values) in CAPACITY_COLUMNS.iter().zip(columns) {
         let column = Column::new((*name).into(), values);
         // The backlog is a count of referrals.
         frame.push(if *name == "backlog" { column.cast(&DataType::Int64)? } else { column });

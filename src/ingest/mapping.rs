@@ -12,41 +12,12 @@ use super::reader::{CellError, ColumnSpec};
 use crate::dates::{self, MomentError};
 
 /// The canonical tables a mapping may describe, with their columns (SPEC §1).
-pub const TABLES: &[(&str, &str, &[&str])] = &[
-    (
-        "sessions",
-        "sessions.csv",
-        &[
-            "session_id",
-            "clinic_id",
-            "clinician_id",
-            "client_id",
-            "start",
-            "duration_min",
-            "end",
-            "status",
-            "session_type",
-            "note_signed_at",
-            "high_acuity",
-        ],
-    ),
-    (
-        "waitlist",
-        "waitlist.csv",
-        &[
-            "referral_id",
-            "clinic_id",
-            "client_id",
-            "referred_on",
-            "urgency",
-            "first_seen_on",
-            "closed_on",
-            "close_reason",
-        ],
-    ),
-    ("admin_time", "admin_time.csv", &["clinic_id", "clinician_id", "date", "hours", "category", "after_hours"]),
-    ("clinicians", "clinicians.csv", &["clinician_id", "clinic_id", "fte", "role", "start_date", "end_date"]),
-    ("wellbeing", "wellbeing.csv", &["clinician_id", "clinic_id", "date", "mini_z"]),
+pub const TABLES: &[(&str, &str, &[ColumnSpec])] = &[
+    ("sessions", super::SESSIONS, &super::SESSIONS_COLUMNS),
+    ("waitlist", super::WAITLIST, &super::WAITLIST_COLUMNS),
+    ("admin_time", super::ADMIN_TIME, &super::ADMIN_TIME_COLUMNS),
+    ("clinicians", super::CLINICIANS, &super::CLINICIANS_COLUMNS),
+    ("wellbeing", super::WELLBEING, &super::WELLBEING_COLUMNS),
 ];
 
 const DATETIME_COLUMNS: &[&str] = &["start", "end", "note_signed_at"];
@@ -118,10 +89,11 @@ pub fn parse_offset(text: &str) -> Option<i32> {
 
 /// Checks a mapping section against the canonical table it names (called from config loading).
 pub fn check(table: &str, mapping: &Mapping) -> Result<(), String> {
-    let Some((_, _, columns)) = TABLES.iter().find(|(name, _, _)| *name == table) else {
+    let Some((_, _, specs)) = TABLES.iter().find(|(name, _, _)| *name == table) else {
         let names: Vec<&str> = TABLES.iter().map(|t| t.0).collect();
         return Err(format!("[mapping.{table}]: unknown table; use one of {}", names.join(", ")));
     };
+    let columns = super::column_names(specs);
     let known = |key: &str, what: &str| {
         if columns.contains(&key) {
             Ok(())

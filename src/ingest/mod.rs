@@ -362,12 +362,61 @@ pub struct Dataset {
     pub files: Vec<FileReport>,
 }
 
-fn required(name: &'static str) -> ColumnSpec {
+const fn required(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: true }
 }
 
-fn optional(name: &'static str) -> ColumnSpec {
+const fn optional(name: &'static str) -> ColumnSpec {
     ColumnSpec { name, required: false }
+}
+
+/// The canonical columns of each input file (SPEC §1), in the order its loader addresses them.
+pub const SESSIONS_COLUMNS: [ColumnSpec; 11] = [
+    required("session_id"),
+    required("clinic_id"),
+    required("clinician_id"),
+    required("client_id"),
+    required("start"),
+    // One of duration_min and end is required: checked after reading the header.
+    optional("duration_min"),
+    optional("end"),
+    required("status"),
+    optional("session_type"),
+    optional("note_signed_at"),
+    optional("high_acuity"),
+];
+pub const WAITLIST_COLUMNS: [ColumnSpec; 8] = [
+    required("referral_id"),
+    required("clinic_id"),
+    required("client_id"),
+    required("referred_on"),
+    optional("urgency"),
+    optional("first_seen_on"),
+    optional("closed_on"),
+    optional("close_reason"),
+];
+pub const ADMIN_TIME_COLUMNS: [ColumnSpec; 6] = [
+    required("clinic_id"),
+    required("clinician_id"),
+    required("date"),
+    required("hours"),
+    required("category"),
+    optional("after_hours"),
+];
+pub const CLINICIANS_COLUMNS: [ColumnSpec; 6] = [
+    required("clinician_id"),
+    required("clinic_id"),
+    required("fte"),
+    optional("role"),
+    optional("start_date"),
+    optional("end_date"),
+];
+pub const WELLBEING_COLUMNS: [ColumnSpec; 4] =
+    [required("clinician_id"), required("clinic_id"), required("date"), required("mini_z")];
+
+/// The names of a file's columns, for a header.
+pub fn column_names(columns: &[ColumnSpec]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.name).collect()
 }
 
 /// Roughly how many rows a file holds, from its size and the line length of its first megabyte
@@ -457,29 +506,7 @@ fn read_sessions(
     ids: &mut Ids,
     mut seen: IdCheck,
 ) -> Result<(Sessions, FileReport, IdCheck)> {
-    const COLUMNS: [&str; 11] = [
-        "session_id",
-        "clinic_id",
-        "clinician_id",
-        "client_id",
-        "start",
-        "duration_min",
-        "end",
-        "status",
-        "session_type",
-        "note_signed_at",
-        "high_acuity",
-    ];
-    let specs: Vec<ColumnSpec> = COLUMNS
-        .iter()
-        .map(|&name| {
-            if matches!(name, "duration_min" | "end" | "session_type" | "note_signed_at" | "high_acuity") {
-                optional(name)
-            } else {
-                required(name)
-            }
-        })
-        .collect();
+    let specs = SESSIONS_COLUMNS;
     let mut sessions = Sessions::with_capacity(estimated_rows(dir, &table(config, SESSIONS, &specs, false)));
     let mut status_buffer = String::new();
     // Hashed by the caller on the other core (see `load_unchecked`).
@@ -543,14 +570,7 @@ fn read_sessions(
 }
 
 fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
-    let specs = [
-        required("clinic_id"),
-        required("clinician_id"),
-        required("date"),
-        required("hours"),
-        required("category"),
-        optional("after_hours"),
-    ];
+    let specs = ADMIN_TIME_COLUMNS;
     let mut admin = AdminTime::default();
     let report = read_table(dir, &table(config, ADMIN_TIME, &specs, true), |row, _| {
         let clinic = nonempty(row, 0, "clinic_id")?;
@@ -577,16 +597,7 @@ fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Admi
 }
 
 fn load_waitlist(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
-    let specs = [
-        required("referral_id"),
-        required("clinic_id"),
-        required("client_id"),
-        required("referred_on"),
-        optional("urgency"),
-        optional("first_seen_on"),
-        optional("closed_on"),
-        optional("close_reason"),
-    ];
+    let specs = WAITLIST_COLUMNS;
     let mut waitlist = Waitlist::default();
     let mut seen = SeenIds::default();
     let report = read_table(dir, &table(config, WAITLIST, &specs, true), |row, _| {
@@ -621,14 +632,7 @@ fn load_waitlist(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(W
 }
 
 fn load_roster(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
-    let specs = [
-        required("clinician_id"),
-        required("clinic_id"),
-        required("fte"),
-        optional("role"),
-        optional("start_date"),
-        optional("end_date"),
-    ];
+    let specs = CLINICIANS_COLUMNS;
     let mut roster = Roster::default();
     let mut seen = HashSet::new();
     let report = read_table(dir, &table(config, CLINICIANS, &specs, true), |row, _| {
@@ -655,7 +659,7 @@ fn load_roster(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Ros
 }
 
 fn load_wellbeing(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
-    let specs = [required("clinician_id"), required("clinic_id"), required("date"), required("mini_z")];
+    let specs = WELLBEING_COLUMNS;
     let mut wellbeing = Wellbeing::default();
     let report = read_table(dir, &table(config, WELLBEING, &specs, true), |row, _| {
         let clinician = nonempty(row, 0, "clinician_id")?;
