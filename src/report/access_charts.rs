@@ -4,7 +4,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::path::Path;
 
-use super::charts::{chart_error, house_mesh, legend, px, register_fonts, short_date, FAMILY, HEIGHT, WIDTH};
+use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, FAMILY, HEIGHT};
 use crate::dates::Day;
 use crate::error::Result;
 use crate::indicators::access::{Curve, WeekStandard};
@@ -110,12 +110,8 @@ fn mark_hidden<DB: DrawingBackend>(
 
 /// Backlog at each Sunday (upper panel) above weekly referrals and first appointments (lower).
 pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT + 160))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT + 160)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px((HEIGHT + 160) / 2 - 20));
     let weeks: Vec<Day> = flows.iter().map(|f| f.week).collect();
@@ -195,12 +191,8 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
 
 /// Kaplan–Meier step curves of the share still waiting, by urgency, with each standard marked.
 pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let shown: Vec<&Curve> = curves.iter().filter(|c| c.last_day > 0 || !c.steps.is_empty()).collect();
     let x_max = shown.iter().map(|c| c.last_day).max().unwrap_or(1).max(1) as f64 * 1.03;
@@ -261,12 +253,8 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
 /// Share of each referral week's judged referrals seen within their standard, against the share
 /// over the whole year (dashed); there is no configured target share.
 pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_share: Option<f64>) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let days: Vec<Day> = weeks.iter().map(|w| w.week).collect();
     let labels = week_labeller(&days);
@@ -318,12 +306,8 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
 
 /// Histogram of follow-up gaps in business days; the last bar collects everything longer.
 pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let last = (limit * 3).max(limit + 10).max(15);
     let mut counts = vec![0u32; last as usize + 1];
@@ -384,13 +368,9 @@ type Span = fn(&CapacityBar) -> (f64, f64);
 /// Horizontal bars: FTE now, the extra FTE needed after it, and the part of that extra that
 /// admin reclaim would cover (a narrower bar inside it).
 pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = (280 + 60 * bars.len() as u32).max(420);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, height)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let right = bars.iter().map(|b| b.fte_now + b.extra_fte).fold(1.0, f64::max) * 1.12;
     let n = bars.len().max(1) as f64;

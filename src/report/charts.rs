@@ -55,6 +55,15 @@ pub(crate) fn register_fonts() {
     });
 }
 
+/// A white chart of the house width and `height` (unscaled pixels), with room above the title,
+/// which the caption layout does not leave at large font sizes; fonts registered.
+pub(crate) fn canvas(path: &Path, height: u32) -> Result<DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>> {
+    register_fonts();
+    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    Ok(root.margin(px(8), 0, 0, 0))
+}
+
 pub(crate) fn chart_error(path: &Path, err: impl std::fmt::Display) -> Error {
     Error::output(path, std::io::Error::other(format!("chart rendering failed: {err}")))
 }
@@ -103,12 +112,8 @@ pub struct WeekHours {
 /// Weekly admin hours against direct client hours (upper panel) and their ratio (lower panel).
 /// Two panels rather than two y axes, so that no line's height is read against the wrong scale.
 pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT + 200))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT + 200)?;
     let root =
         root.titled(title, (FAMILY, px(28)).into_font().style(FontStyle::Bold).color(&BLACK)).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px(HEIGHT - 90));
@@ -193,12 +198,8 @@ pub struct Marker<'a> {
 
 /// Clinicians per bin of one value, with threshold markers.
 pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], markers: &[Marker]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let lo = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::INFINITY, |a, &b| a.min(b)).min(0.0);
     let hi = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     let hi = if hi.is_finite() && hi > lo { hi * 1.08 } else { lo + 1.0 };
@@ -278,12 +279,8 @@ const SUPPRESSED: RGBColor = RGBColor(170, 170, 170);
 /// Clinicians in each risk tier per week, stacked (low at the bottom); tiers hidden by small-cell
 /// suppression are drawn together as one grey block above the shown ones.
 pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u32) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let n = weeks.len().max(1) as f64;
     let top = weeks
         .iter()
@@ -358,13 +355,9 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u3
 
 /// Horizontal bars: one value per labelled item, on a fixed 0..max scale.
 pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max: f64) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = 140 + 46 * items.len().max(1) as u32;
-    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, height)?;
     let n = items.len().max(1) as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
@@ -411,13 +404,9 @@ pub fn heat_map(
     rows: &[(String, Vec<Option<f64>>)],
     max: f64,
 ) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let height = 170 + 18 * rows.len().max(1) as u32;
-    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, height)?;
     let nx = columns.len().max(1) as f64;
     let ny = rows.len().max(1) as f64;
     let label_every = (columns.len() / 8).max(1);
@@ -476,12 +465,8 @@ pub fn heat_map(
 
 /// Headline figures across runs: the admin ratio (upper panel) and clinicians at high risk (lower).
 pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]) -> Result<()> {
-    register_fonts();
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = BitMapBackend::new(path, (px(WIDTH), px(HEIGHT))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| fail(&e))?;
-    // Room above the title, which the caption layout does not leave at large font sizes.
-    let root = root.margin(px(8), 0, 0, 0);
+    let root = canvas(path, HEIGHT)?;
     let root = root.titled(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold)).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px(HEIGHT / 2 - 20));
     let days = ratio.iter().chain(high).map(|p| p.0);
