@@ -473,11 +473,28 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
 
     // Capacity.
     let capacity = &access.capacity;
+    // Clinics whose gap or FTE small-cell suppression withholds have no bar: say which.
+    let drawn: Vec<String> = capacity_bars(input, capacity).into_iter().map(|b| b.label).collect();
+    let withheld: Vec<String> = (0..capacity.height())
+        .map(|r| clinic_name(input, u32_at(capacity, "clinic", r)))
+        .filter(|name| !drawn.contains(name))
+        .collect();
+    let withheld_note = if withheld.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " No bar for {}: its figures are withheld, as they would give away a count of fewer than {} people (see Methods).",
+            withheld.join(", "),
+            config.min_cell
+        )
+    };
     figure(
         page,
         &rendered.capacity,
         "Horizontal bars per clinic: clinician FTE now, the extra FTE needed, and the part admin reclaim would cover.",
-        "Extra FTE needed to keep pace with referrals and clear the excess backlog, and the part that cutting admin to the target ratio would free.",
+        &format!(
+            "Extra FTE needed to keep pace with referrals and clear the excess backlog, and the part that cutting admin to the target ratio would free.{withheld_note}"
+        ),
     );
     let cost_note = match config.annual_cost_per_fte {
         Some(cost) => format!(" Annual cost = extra FTE × {} (annual_cost_per_fte).", money(cost)),

@@ -315,6 +315,10 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u3
         .draw()
         .map_err(|e| fail(&e))?;
     for (tier, (colour, label)) in [(LOW, "Low"), (MODERATE, "Moderate"), (HIGH, "High")].into_iter().enumerate() {
+        // A tier hidden in every week gets no legend entry for a colour the chart never shows.
+        if weeks.iter().all(|w| w.tiers[tier].is_none()) && weeks.iter().any(|w| w.hidden() > 0) {
+            continue;
+        }
         chart
             .draw_series(weeks.iter().enumerate().filter_map(|(i, w)| {
                 let below: i64 = w.tiers[..tier].iter().flatten().sum();
@@ -334,7 +338,7 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u3
                 Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + w.hidden()) as f64)], SUPPRESSED.filled())
             }))
             .map_err(|e| fail(&e))?
-            .label(format!("Tiers not shown (a count under {min_cell})"))
+            .label(format!("Tiers not shown (a count under {min_cell}, or one that would give it away)"))
             .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], SUPPRESSED.filled()));
     }
     // A week whose total is hidden too has no bar: a grey cross on the axis says it is not empty.
