@@ -298,14 +298,22 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             vec!["Clinicians", "At or below green", "Between green and red", "Above red", "Median"],
             vec![vec![n_text.clone(), below_text, between_text, over_text.clone(), median_text]],
         );
+        // A title reads "Fewer than 11 of 38", not "<11 of 38"; a complementary cell reads "Some".
+        let over_words = match over_text.as_str() {
+            t if t.starts_with('<') => format!("Fewer than {}", config.min_cell),
+            t if t.parse::<i64>().is_err() => "Some".to_owned(),
+            t => t.to_owned(),
+        };
         let title = match name {
             "admin_ratio" => {
-                format!("{over_text} of {n_text} clinicians spend more than {} h on admin per client hour", ramp.red)
+                format!("{over_words} of {n_text} clinicians spend more than {} h on admin per client hour", ramp.red)
             }
-            _ => format!("{over_text} of {n_text} clinicians carry more than {} active clients per FTE", ramp.red),
+            _ => format!("{over_words} of {n_text} clinicians carry more than {} active clients per FTE", ramp.red),
         };
         let green = format!("green {}", ramp.green);
         let red = format!("red {}", ramp.red);
+        // Advocacy: neighbouring bars merge until each holds at least min_cell clinicians.
+        let min_bin = protection.min_cell;
         charts_to_draw.push(Chart {
             file,
             alt: format!(
@@ -316,9 +324,12 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
                 ramp.red
             ),
             caption: format!(
-                "Clinicians by {} over the last {} weeks, with the green and red values of the risk score.",
+                "Clinicians by {} over the last {} weeks, with the green and red values of the risk score.{}",
                 display(name),
-                config.risk_window_weeks
+                config.risk_window_weeks,
+                min_bin.map_or_else(String::new, |m| format!(
+                    " Neighbouring ranges are merged until each bar holds at least {m} clinicians."
+                ))
             ),
             render: Box::new(move |path| {
                 charts::distribution(
@@ -330,6 +341,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
                         Marker { at: ramp.green, label: &green, colour: charts::LOW },
                         Marker { at: ramp.red, label: &red, colour: charts::HIGH },
                     ],
+                    min_bin,
                 )
             }),
             data: Some(data),

@@ -197,7 +197,38 @@ pub struct Marker<'a> {
 }
 
 /// Clinicians per bin of one value, with threshold markers.
-pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], markers: &[Marker]) -> Result<()> {
+/// Histogram bars as (first bin, bins spanned, count), neighbouring bins merged from the left until
+/// each bar holds at least `min`; a remainder under `min` joins the last bar.
+fn merged_bins(counts: &[u32], min: u32) -> Vec<(usize, usize, u32)> {
+    let mut bars: Vec<(usize, usize, u32)> = Vec::new();
+    let mut open: Option<(usize, u32)> = None;
+    let last_filled = counts.iter().rposition(|&c| c > 0).unwrap_or(0);
+    for (i, &c) in counts.iter().enumerate() {
+        let (start, total) = open.map_or((i, c), |(s, t)| (s, t + c));
+        if total >= min {
+            bars.push((start, i + 1 - start, total));
+            open = None;
+        } else if total > 0 {
+            open = Some((start, total));
+        }
+    }
+    if let (Some((_, total)), Some(last)) = (open, bars.last_mut()) {
+        last.1 = last_filled + 1 - last.0;
+        last.2 += total;
+    }
+    bars
+}
+
+/// Histogram of `values` with marker lines. With `min_bin`, neighbouring bins are merged until each
+/// bar holds at least that many people (small-cell suppression: no bar counts 1 to min_bin − 1).
+pub fn distribution(
+    path: &Path,
+    title: &str,
+    x_desc: &str,
+    values: &[f64],
+    markers: &[Marker],
+    min_bin: Option<u32>,
+) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let root = canvas(path, HEIGHT)?;
     let lo = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::INFINITY, |a, &b| a.min(b)).min(0.0);
@@ -210,7 +241,11 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
         let bin = (((v - lo) / width) as usize).min(bins - 1);
         counts[bin] += 1;
     }
-    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.25 + 0.5;
+    let bars = match min_bin {
+        None => counts.iter().enumerate().map(|(i, &c)| (i, 1, c)).collect(),
+        Some(min) => merged_bins(&counts, min),
+    };
+    let top = bars.iter().map(|b| b.2).max().unwrap_or(0).max(1) as f64 * 1.25 + 0.5;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
         .margin(px(24))
@@ -228,9 +263,9 @@ pub fn distribution(path: &Path, title: &str, x_desc: &str, values: &[f64], mark
         .draw()
         .map_err(|e| fail(&e))?;
     chart
-        .draw_series(counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(i, &c)| {
-            let x0 = lo + i as f64 * width;
-            Rectangle::new([(x0 + width * 0.06, 0.0), (x0 + width * 0.94, c as f64)], BAR.filled())
+        .draw_series(bars.iter().filter(|b| b.2 > 0).map(|&(i, span, c)| {
+            let (x0, x1) = (lo + i as f64 * width, lo + (i + span) as f64 * width);
+            Rectangle::new([(x0 + width * 0.06, 0.0), (x1 - width * 0.06, c as f64)], BAR.filled())
         }))
         .map_err(|e| fail(&e))?;
     for marker in markers {
@@ -501,4 +536,21 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
     }
     root.present().map_err(|e| fail(&e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged_bins;
+
+    #[test]
+    fn merged_histogram_bars_never_count_one_to_ten_people() {
+        let counts = [0, 3, 5, 0, 4, 12, 1, 0, 2, 0];
+        let bars = merged_bins(&counts, 11);
+        // 3 + 5 + 0 + 4 = 12 across bins 1–4; 12 in bin 5; the last 1 + 0 + 2 join it (bins 5–8).
+        assert_eq!(bars, [(1, 4, 12), (5, 4, 15)]);
+        assert_eq!(bars.iter().map(|b| b.2).sum::<u32>(), counts.iter().sum::<u32>());
+        assert!(bars.iter().all(|b| b.2 == 0 || b.2 >= 11));
+        // Without small counts nothing changes shape beyond leading and trailing empties.
+        assert_eq!(merged_bins(&[0, 11, 20], 11), [(1, 1, 11), (2, 1, 20)]);
+    }
 }
