@@ -3,6 +3,11 @@
 //!
 //! Data flows one way: [`ingest`] → [`indicators`] → [`report`], driven by [`operation`].
 
+// Reports are published through symlinks switched by rename, and the lock is an advisory file
+// lock: the tool is written for Unix (Linux, macOS, the BSDs).
+#[cfg(not(unix))]
+compile_error!("caseload runs on Unix only: it publishes reports through symlinks");
+
 pub mod config;
 pub mod dates;
 pub mod error;

@@ -180,6 +180,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// "context: inner: cause", leaving out a cause whose text the message before it already holds
+/// (a library error names its I/O cause in its own words).
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = if cli.quiet {
@@ -193,13 +210,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(err) => {
-            // The library error, if any, decides the exit code; the message shows the whole chain's
-            // innermost cause, which already names the file, line and column.
+            // The library error, if any, decides the exit code; the message is the whole chain,
+            // outermost context first, each cause once.
             let code = err.chain().find_map(|e| e.downcast_ref::<Error>()).map_or(exit::SOFTWARE, Error::exit_code);
-            match err.chain().find_map(|e| e.downcast_ref::<Error>()) {
-                Some(inner) => log::error(&inner.to_string()),
-                None => log::error(&format!("{err:#}")),
-            }
+            log::error(&error_chain(&err));
             ExitCode::from(code)
         }
     }

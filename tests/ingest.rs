@@ -118,6 +118,7 @@ fn corpus() -> Vec<Case> {
         ),
         case("field-count", sessions(&[H, ROW1, "S2,C1,T1,B,2026-11-03 10:00,50"]), LENIENT, rows(1, &[(3, "", "wrong number of fields")])),
         case("unclosed-quote", sessions(&[H, ROW1, "S2,\"C1,T1,B,2026-11-03 10:00,50,attended"]), LENIENT, rows(1, &[(3, "", "wrong number of fields")])),
+        case("nul-byte-in-id", sessions(&[H, ROW1, "S2,C0\u{0}001,T1,B,2026-11-03 10:00,50,attended"]), LENIENT, rows(1, &[(3, "clinic_id", "NUL byte in cell")])),
         case("unknown-status", sessions(&[H, ROW1, "S2,C1,T1,B,2026-11-03 10:00,50,maybe"]), LENIENT, rows(1, &[(3, "status", "unknown status")])),
         case("duration-range", sessions(&[H, ROW1, "S2,C1,T1,B,2026-11-03 10:00,721,attended"]), LENIENT, rows(1, &[(3, "duration_min", "duration out of range")])),
         case("bad-date", sessions(&[H, ROW1, "S2,C1,T1,B,03/11/2026 10:00,50,attended"]), LENIENT, rows(1, &[(3, "start", "unparseable datetime")])),

@@ -189,3 +189,125 @@ fn logs_are_lines_with_time_and_level_or_json() {
     assert_ok(&quiet);
     assert_eq!(stderr(&quiet), "", "-q prints nothing on success");
 }
+
+#[test]
+fn latest_follows_the_newest_as_of_even_when_its_history_cells_are_hidden() {
+    let dir = Dir::new("latest-hidden");
+    // One clinic of six clinicians: the advocacy report hides the clinician count.
+    assert_ok(&dir.caseload(&[
+        "generate",
+        "--out",
+        "sm",
+        "--clinics",
+        "1",
+        "--clinicians",
+        "6",
+        "--weeks",
+        "20",
+        "--seed",
+        "3",
+        "--as-of",
+        "2026-11-15",
+    ]));
+    assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-15"]));
+    assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-01"]));
+    let history = read_csv(&dir.out().join("history.csv"));
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|r| r["clinicians"].is_empty()), "the clinician count is hidden: {history:?}");
+    assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-15");
+}
+
+#[test]
+fn a_failed_run_removes_its_own_staging_folder() {
+    let dir = Dir::new("failed-staging");
+    generate(&dir, "in", "1");
+    assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-08"]));
+    for stage in ["charts", "publish"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .args(["run", "in", "--out", "out", "--as-of", "2026-11-15"])
+            .current_dir(&dir.root)
+            .env("CASELOAD_TEST_FAIL", stage)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(70), "{}", stderr(&output));
+        let left: Vec<String> = entries(&dir.out()).into_iter().filter(|n| n.starts_with(".staging-")).collect();
+        assert!(left.is_empty(), "a run failing at {stage} left {left:?}");
+        assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-08");
+    }
+}
+
+#[test]
+fn errors_print_their_context_chain_once() {
+    let dir = Dir::new("error-chain");
+    generate(&dir, "in", "1");
+    std::fs::write(dir.root.join("a-file"), "").unwrap();
+    let output = dir.caseload(&["run", "in", "--out", "a-file"]);
+    assert_eq!(output.status.code(), Some(73));
+    let message = stderr(&output);
+    let errors: Vec<&str> = message.lines().filter(|l| l.contains(" ERROR ")).collect();
+    assert_eq!(errors.len(), 1, "{message}");
+    let line = errors[0];
+    // The CLI's context, then the library's error, then its cause, which is not repeated.
+    assert!(line.contains("run on in failed: a-file: cannot write output: "), "{line}");
+    let cause = line.rsplit("cannot write output: ").next().unwrap_or_default();
+    assert!(!cause.is_empty() && line.matches(cause).count() == 1, "{line}");
+}
+
+/// Each fsync and rename of a run, in order, as strace reports them with the paths of the file
+/// descriptors (`-y`).
+fn traced_run(dir: &Dir, as_of: &str) -> Vec<String> {
+    let trace = dir.root.join(format!("trace-{as_of}"));
+    let status = Command::new("strace")
+        .args(["-f", "-y", "-qq", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_caseload"))
+        .args(["run", "in", "--out", "out", "--as-of", as_of, "-q"])
+        .current_dir(&dir.root)
+        .status()
+        .expect("strace (Debian package `strace`) runs this test; .ci/run installs it");
+    assert!(status.success(), "traced run failed: {status:?}");
+    std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_once(' ').map_or(l, |(_, call)| call).to_owned())
+        .collect()
+}
+
+#[test]
+fn every_published_file_and_folder_is_flushed_before_its_rename() {
+    let dir = Dir::new("durability");
+    generate(&dir, "in", "1");
+    assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-08"]));
+    let calls = traced_run(&dir, "2026-11-15");
+    let root = std::fs::canonicalize(&dir.root).unwrap().display().to_string();
+    let out = format!("{root}/out");
+    let synced = |path: &str, before: usize| {
+        calls[..before]
+            .iter()
+            .any(|c| (c.starts_with("fsync(") || c.starts_with("fdatasync(")) && c.contains(&format!("<{path}>")))
+    };
+    let position = |what: &str| calls.iter().position(|c| c.starts_with("rename") && c.contains(what));
+    // The staging folder becomes the dated report: every file in it and the folder itself first.
+    let report = position("/.staging-").unwrap_or_else(|| panic!("no rename of the staging folder: {calls:#?}"));
+    let staging = calls[report].split('"').nth(1).unwrap().to_owned();
+    let staging = if staging.starts_with('/') { staging } else { format!("{root}/{staging}") };
+    let published = dir.out().join("2026-11-15");
+    for relative in ["index.html", "summary.json", "manifest.json", "charts/admin_vs_direct.png"] {
+        assert!(published.join(relative).exists(), "{relative} published");
+        assert!(
+            synced(&format!("{staging}/{relative}"), report),
+            "{relative} not flushed before the rename: {calls:#?}"
+        );
+    }
+    assert!(synced(&staging, report), "staging folder not flushed before the rename");
+    // history.csv: its new version is flushed before it replaces the old one, and the folder after.
+    let history = position("history.csv\"").unwrap_or_else(|| panic!("no rename onto history.csv: {calls:#?}"));
+    let temporary = calls[history].split('"').nth(1).unwrap().to_owned();
+    let temporary = if temporary.starts_with('/') { temporary } else { format!("{root}/{temporary}") };
+    assert!(synced(&temporary, history), "history.csv's new version not flushed: {calls:#?}");
+    let latest = position("latest\"").unwrap_or_else(|| panic!("no rename onto latest: {calls:#?}"));
+    assert!(
+        calls[latest..].iter().any(|c| c.starts_with("fsync(") && c.contains(&format!("<{out}>"))),
+        "the output folder is not flushed after `latest` is switched: {calls:#?}"
+    );
+}

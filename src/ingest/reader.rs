@@ -425,6 +425,17 @@ pub fn read_table(
             });
             continue;
         }
+        // A NUL byte is no part of any id, date or number: the row is unreadable, like invalid UTF-8.
+        if record.as_slice().contains(&0) {
+            let field = (0..record.len()).find(|&i| record.get(i).is_some_and(|f| f.contains(&0))).unwrap_or(0);
+            report.rejects.push(Reject {
+                line,
+                column: raw.get(field).cloned().unwrap_or_default(),
+                reason: "NUL byte in cell".into(),
+                value: String::from_utf8_lossy(record.get(field).unwrap_or_default()).replace('\0', "\\0"),
+            });
+            continue;
+        }
         let mut reject = |cell: CellError| {
             // Rejects name the export's own column, which is the canonical one on a canonical file.
             let column = match columns.iter().position(|c| c.name == cell.column) {

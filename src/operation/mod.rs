@@ -219,8 +219,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
 
     let name = dates::format_day(as_of);
     let run_id = publish::run_id();
-    let staging = publish::staging_dir(out, &run_id);
-    std::fs::create_dir_all(&staging).map_err(|e| Error::output(&staging, e))?;
+    // Removed again if anything below fails before the report is published.
+    let staged = publish::Staging::create(out, &run_id)?;
+    let staging = staged.path.clone();
     let input = ReportInput {
         data: &data,
         config,
@@ -283,9 +284,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous = publish::publish_report(out, &staging, &name, &run_id)?;
     checkpoint("publish-history")?;
     publish::replace_file(out, history::FILE, &history.to_csv())?;
-    let latest_as_of = history.series("clinicians").last().map(|(d, _)| dates::format_day(*d));
+    // `latest` follows the newest as_of in the history, this run's included.
     let no_latest = std::fs::symlink_metadata(out.join(publish::LATEST)).is_err();
-    if no_latest || latest_as_of.as_deref().is_none_or(|latest| latest <= name.as_str()) {
+    if no_latest || history.latest_as_of().is_none_or(|latest| latest <= name.as_str()) {
         publish::switch_latest(out, &name)?;
     }
     if let Some(previous) = previous {

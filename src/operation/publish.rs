@@ -10,6 +10,10 @@
 //! latest  -> <as_of>                   switched last
 //! history.csv                replaced atomically by rename
 //! ```
+//!
+//! Every file is flushed to disk (`fsync`), and then its folder, before the rename that publishes
+//! it, and the folder holding a renamed entry is flushed after the rename: after a power cut a
+//! published name never points at a file whose data was lost.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -63,8 +67,60 @@ pub fn run_id() -> String {
     format!("{nanos}-{}", std::process::id())
 }
 
-pub fn staging_dir(out: &Path, run_id: &str) -> PathBuf {
+fn staging_dir(out: &Path, run_id: &str) -> PathBuf {
     out.join(format!("{STAGING_PREFIX}{run_id}"))
+}
+
+/// A staging folder that removes itself when the run fails before publishing it (a killed run's
+/// is removed by the next run instead). Once published it has been renamed away and nothing is left
+/// to remove.
+pub struct Staging {
+    pub path: PathBuf,
+}
+
+impl Staging {
+    pub fn create(out: &Path, run_id: &str) -> Result<Staging> {
+        let path = staging_dir(out, run_id);
+        std::fs::create_dir_all(&path).map_err(|e| Error::output(&path, e))?;
+        Ok(Staging { path })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if std::fs::symlink_metadata(&self.path).is_ok() {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Flushes one file or folder to disk.
+fn sync(path: &Path) -> Result<()> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(|e| Error::output(path, e))
+}
+
+/// Flushes every file under `dir`, then every folder from the deepest up, so that the whole tree is
+/// on disk before it is renamed into place.
+pub fn sync_tree(dir: &Path) -> Result<()> {
+    let mut folders = vec![dir.to_owned()];
+    let mut at = 0;
+    while at < folders.len() {
+        let folder = folders[at].clone();
+        at += 1;
+        for entry in std::fs::read_dir(&folder).map_err(|e| Error::output(&folder, e))? {
+            let path = entry.map_err(|e| Error::output(&folder, e))?.path();
+            let kind = std::fs::symlink_metadata(&path).map_err(|e| Error::output(&path, e))?.file_type();
+            if kind.is_dir() {
+                folders.push(path);
+            } else if kind.is_file() {
+                sync(&path)?;
+            }
+        }
+    }
+    for folder in folders.iter().rev() {
+        sync(folder)?;
+    }
+    Ok(())
 }
 
 /// Removes staging folders, half-made links and unreferenced report versions of earlier runs that
@@ -116,7 +172,8 @@ fn switch_symlink(out: &Path, link: &str, target: &Path) -> Result<()> {
         let kept = runs.join(format!("{link}.previous-{}", run_id()));
         std::fs::rename(&destination, &kept).map_err(|e| Error::output(&destination, e))?;
     }
-    std::fs::rename(&temporary, &destination).map_err(|e| Error::output(&destination, e))
+    std::fs::rename(&temporary, &destination).map_err(|e| Error::output(&destination, e))?;
+    sync(out)
 }
 
 /// Moves the finished staging folder into `.runs/` and switches `<as_of>` to it. Returns the
@@ -125,7 +182,9 @@ pub fn publish_report(out: &Path, staging: &Path, as_of: &str, run_id: &str) -> 
     let runs = out.join(RUNS);
     std::fs::create_dir_all(&runs).map_err(|e| Error::output(&runs, e))?;
     let version = Path::new(RUNS).join(format!("{as_of}.{run_id}"));
+    sync_tree(staging)?;
     std::fs::rename(staging, out.join(&version)).map_err(|e| Error::output(out.join(&version), e))?;
+    sync(&runs)?;
     let previous = std::fs::read_link(out.join(as_of)).ok().map(|t| out.join(t));
     switch_symlink(out, as_of, &version)?;
     Ok(previous)
@@ -134,8 +193,11 @@ pub fn publish_report(out: &Path, staging: &Path, as_of: &str, run_id: &str) -> 
 /// Replaces a file in `out` by a complete new version, atomically.
 pub fn replace_file(out: &Path, name: &str, contents: &[u8]) -> Result<()> {
     let temporary = out.join(format!(".{name}.{}", run_id()));
-    std::fs::write(&temporary, contents).map_err(|e| Error::output(&temporary, e))?;
-    std::fs::rename(&temporary, out.join(name)).map_err(|e| Error::output(out.join(name), e))
+    let mut file = File::create(&temporary).map_err(|e| Error::output(&temporary, e))?;
+    file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| Error::output(&temporary, e))?;
+    drop(file);
+    std::fs::rename(&temporary, out.join(name)).map_err(|e| Error::output(out.join(name), e))?;
+    sync(out)
 }
 
 pub fn switch_latest(out: &Path, as_of: &str) -> Result<()> {

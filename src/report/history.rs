@@ -106,6 +106,11 @@ impl History {
         writer.into_inner().unwrap_or_default()
     }
 
+    /// The newest as_of with a row, whatever its cells hold (a hidden count leaves a cell empty).
+    pub fn latest_as_of(&self) -> Option<&str> {
+        self.rows.keys().rev().find(|as_of| dates::parse_day(as_of).is_some()).map(String::as_str)
+    }
+
     /// (as_of, value) of one numeric column, in date order, skipping empty cells.
     pub fn series(&self, column: &str) -> Vec<(Day, f64)> {
         self.rows
