@@ -235,3 +235,25 @@ fn without_waitlist_the_access_section_is_not_available_and_the_run_succeeds() {
     assert!(html.contains("not available (no waitlist.csv)"), "access section says not available");
     assert!(!report.join("data/waits.csv").exists(), "no access tables without waitlist.csv");
 }
+
+#[test]
+fn the_network_counts_a_client_id_seen_in_two_clinics_as_two_clients() {
+    let dir = Dir::new("capacity-shared-id");
+    dir.create(
+        "sessions.csv",
+        &[
+            SESSIONS_HEADER,
+            // Client X is seen in C1 (1 h) and in C2 (2 h); Y in C2 (3 h): 6 h over 3 (clinic, client) pairs.
+            "S1,C1,T1,X,2026-11-03 09:00,60,attended,therapy",
+            "S2,C2,T2,X,2026-11-03 09:00,120,attended,therapy",
+            "S3,C2,T2,Y,2026-11-04 09:00,180,attended,therapy",
+        ],
+    );
+    dir.create("waitlist.csv", &[WAITLIST_HEADER, "R1,C1,P1,2026-10-26,routine,,,", "R2,C2,P2,2026-10-26,routine,,,"]);
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let rows = read_csv(&dir.report(AS_OF).join("data/capacity.csv"));
+    assert_close(num(row(&rows, &[("clinic_id", "C1")]), "hours_per_client"), 1.0, "C1: 1 h / 1 client");
+    assert_close(num(row(&rows, &[("clinic_id", "C2")]), "hours_per_client"), 2.5, "C2: 5 h / 2 clients");
+    // 6 h / 3 pairs = 2, not 6 h / 2 distinct ids = 3.
+    assert_close(num(row(&rows, &[("clinic_id", "ALL")]), "hours_per_client"), 2.0, "network");
+}

@@ -229,3 +229,102 @@ fn tier_bounds_are_inclusive_from_below() {
         assert_eq!(row(&rows, &[("clinician_id", "T2")])["tier"], tier, "{config}");
     }
 }
+
+#[test]
+fn a_strain_equal_to_its_red_value_on_paper_ties_in_the_code() {
+    let dir = Dir::new("burnout-tie");
+    // 40 clinicians alike (enough rows for polars' vectorised arithmetic, where the last bit of
+    // (0.3 − 0.1) / 0.2 came out below 1). Each works one week: ten 50-minute sessions with ten
+    // clients; three notes are signed 100 h after the session (late), seven within the hour.
+    // doc_late_share = 3 / 10 = 0.3, the red value.
+    let mut sessions =
+        vec!["session_id,clinic_id,clinician_id,client_id,start,duration_min,status,note_signed_at".to_owned()];
+    let mut admin = vec![ADMIN_HEADER.to_owned()];
+    let mut roster = vec!["clinician_id,clinic_id,fte".to_owned()];
+    for t in 1..=40 {
+        for i in 0..10 {
+            let day = 2 + i / 2;
+            let hour = 9 + 2 * (i % 2);
+            let signed = if i < 3 {
+                format!("2026-11-{:02} {:02}:00", day + 4, hour + 5)
+            } else {
+                format!("2026-11-{day:02} {hour:02}:55")
+            };
+            sessions.push(format!("S{t}-{i},C1,T{t:02},K{t}-{i},2026-11-{day:02} {hour:02}:00,50,attended,{signed}"));
+        }
+        // 2 h of documentation, none of it after hours, and no supervision received (strain 1).
+        admin.push(format!("C1,T{t:02},2026-11-02,2,documentation,false"));
+        roster.push(format!("T{t:02},C1,1.0"));
+    }
+    for (file, lines) in [("sessions.csv", &sessions), ("admin_time.csv", &admin), ("clinicians.csv", &roster)] {
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        dir.create(file, &lines);
+    }
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let rows = risk_rows(&dir);
+    assert_eq!(rows.len(), 40);
+    for r in &rows {
+        let who = &r["clinician_id"];
+        assert_close(num(r, "doc_late_share"), 0.3, "doc_late_share");
+        assert_eq!(r["doc_late_share_strain"], "1", "{who}: 0.3 is the red value: strain 1 exactly");
+        assert_eq!(r["supervision_hours_strain"], "1");
+        // Every other component strains 0 (high acuity is not in the export): 2 of 8 at 1.
+        assert_close(num(r, "score"), 25.0, "score");
+        // Two strains of 1 tie; the component table's order puts doc_late_share first.
+        assert_eq!(
+            (r["top_component_1"].as_str(), r["top_component_2"].as_str()),
+            ("doc_late_share", "supervision_hours"),
+            "{who}"
+        );
+    }
+}
+
+#[test]
+fn an_admin_export_without_after_hours_leaves_that_component_out() {
+    let dir = Dir::new("burnout-no-after-hours");
+    write_fixture(&dir, true);
+    // The same admin entries without the after_hours column.
+    let admin = std::fs::read_to_string(dir.input().join("admin_time.csv")).unwrap();
+    let admin: Vec<String> = admin.lines().map(|l| l.rsplit_once(',').map_or(l, |(keep, _)| keep).to_owned()).collect();
+    let admin: Vec<&str> = admin.iter().map(String::as_str).collect();
+    assert_eq!(admin[0], "clinic_id,clinician_id,date,hours,category");
+    dir.create("admin_time.csv", &admin);
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let t1 = row(&risk_rows(&dir), &[("clinician_id", "T1")]).clone();
+    assert_eq!((t1["after_hours_per_week"].as_str(), t1["after_hours_per_week_strain"].as_str()), ("", ""));
+    // The strains of the hand-computed case without after_hours_per_week, over 8 components.
+    let score = 100.0 * ((65.0 / 3.0 - 20.0) / 10.0 + 1.0 + (66.0 / 56.25 - 1.0) / 0.2 + 0.6 + 1.0 + 0.5) / 8.0;
+    assert_close(num(&t1, "score"), score, "T1 score without after-hours");
+    let report = dir.report(AS_OF);
+    for table in ["clinician_weeks", "clinic_weeks"] {
+        let rows = read_csv(&report.join(format!("data/{table}.csv")));
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|r| r["after_hours"].is_empty()), "{table}: after_hours not available, not 0");
+        assert!(rows.iter().any(|r| !r["admin_hours"].is_empty()), "{table}: admin hours still there");
+    }
+    let html = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(
+        html.contains("after_hours_per_week: not available (no after_hours column in admin_time.csv)"),
+        "the component is named as left out"
+    );
+}
+
+#[test]
+fn a_roster_row_naming_another_clinic_is_counted_and_its_fte_kept() {
+    let dir = Dir::new("burnout-roster-elsewhere");
+    write_fixture(&dir, true);
+    // T1 works in C1, but the roster places T1 in C2.
+    dir.create("clinicians.csv", &["clinician_id,clinic_id,fte", "T1,C2,0.5", "T2,C1,1.0"]);
+    assert_ok(&dir.run(&["--as-of", AS_OF]));
+    let t1 = row(&risk_rows(&dir), &[("clinician_id", "T1")]).clone();
+    assert_close(num(&t1, "direct_hours_per_fte"), 65.0 / 3.0, "the roster's 0.5 FTE is still used");
+    let note = "1 clinician(s) work in a clinic that their roster row does not name";
+    let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
+    assert!(html.contains(note), "data-quality section names the disagreement");
+    let validate = dir.caseload(&["validate", "in"]);
+    assert!(String::from_utf8_lossy(&validate.stdout).contains(note), "validate says so too");
+    // A roster that agrees with the data says nothing.
+    dir.create("clinicians.csv", &["clinician_id,clinic_id,fte", "T1,C1,0.5", "T2,C1,1.0"]);
+    let validate = dir.caseload(&["validate", "in"]);
+    assert!(!String::from_utf8_lossy(&validate.stdout).contains("roster row does not name"));
+}

@@ -480,7 +480,9 @@ fn capacity_frame(
         let day = dates::day_of(s.start[i]);
         if s.status[i] == Status::Attended && day >= year_start && day <= window.last_week + 6 {
             clients.entry(s.clinic[i]).or_default().insert(s.client[i]);
-            network_clients.insert(s.client[i]);
+            // The network pools clients as distinct (clinic, client) pairs, as followup's ALL row
+            // does: the same id in two clinics is two clients, each with its own course of care.
+            network_clients.insert((s.clinic[i], s.client[i]));
         }
     }
     let client_count = |group: u32| {

@@ -8,10 +8,17 @@ use super::Window;
 use crate::config::{Components, Config};
 use crate::ingest::{Dataset, ADMIN_TIME, SESSIONS};
 
+/// Strains and scores are rounded to this many decimals before they are compared (with each other
+/// for the top components, with the tier bounds for the tier), so that a value equal to a threshold
+/// on paper is equal in the code: 39 / 130 = 0.3 is the red value, whatever the last bit says.
+pub const STRAIN_DECIMALS: u32 = 9;
+
 /// Which components' inputs the export carries.
 #[derive(Debug, Clone, Copy)]
 pub struct Available {
     pub admin: bool,
+    /// admin_time.csv has an after_hours column.
+    pub after_hours: bool,
     pub high_acuity: bool,
     pub note_signed: bool,
 }
@@ -20,6 +27,7 @@ impl Available {
     pub fn of(data: &Dataset) -> Available {
         Available {
             admin: data.admin.is_some(),
+            after_hours: data.admin.as_ref().is_some_and(|a| a.has_after_hours),
             high_acuity: data.sessions.has_high_acuity,
             note_signed: data.sessions.has_note_signed,
         }
@@ -32,6 +40,8 @@ impl Available {
             for name in ["admin_ratio", "after_hours_per_week", "utilization", "supervision_hours"] {
                 missing.push((name, format!("no {ADMIN_TIME}")));
             }
+        } else if !self.after_hours {
+            missing.push(("after_hours_per_week", format!("no after_hours column in {ADMIN_TIME}")));
         }
         if !self.high_acuity {
             missing.push(("high_acuity_share", format!("no high_acuity column in {SESSIONS}")));
@@ -124,7 +134,7 @@ pub fn compute(
         col("direct_hours_per_fte"),
         col("caseload_per_fte"),
         admin(ratio(col("admin_s"), col("direct_s"))),
-        admin(col("after_hours_per_week")),
+        if available.admin && available.after_hours { col("after_hours_per_week") } else { unavailable() },
         admin(ratio(col("worked_s"), col("contracted_hours") * lit(3600.0))),
         if available.high_acuity {
             ratio(col("high_acuity_sessions"), col("sessions_attended"))
@@ -145,6 +155,7 @@ pub fn compute(
             ((col(*name) - lit(ramp.green)) / lit(ramp.red - ramp.green))
                 .clip_min(lit(0.0))
                 .clip_max(lit(1.0))
+                .round(STRAIN_DECIMALS, RoundMode::HalfToEven)
                 .alias(format!("{name}_strain"))
         })
         .collect();
@@ -171,7 +182,7 @@ pub fn compute(
         .with_columns(strains)
         .with_column(
             when(denominator.clone().gt(lit(0.0)))
-                .then(lit(100.0) * numerator / denominator)
+                .then((lit(100.0) * numerator / denominator).round(STRAIN_DECIMALS, RoundMode::HalfToEven))
                 .otherwise(unavailable())
                 .alias("score"),
         )

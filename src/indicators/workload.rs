@@ -270,8 +270,11 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     } else {
         lit(NULL).cast(DataType::Int64).alias("doc_late_sessions")
     });
+    // An export without an after_hours column says nothing about after-hours work: not available, not 0.
+    let after_hours_column = data.admin.as_ref().is_some_and(|a| a.has_after_hours);
     for c in ["admin_s", "documentation_s", "supervision_s", "training_s", "after_hours_s", "supervision_received_s"] {
-        fills.push(if admin_columns { col(c).fill_null(lit(0i64)) } else { lit(NULL).cast(DataType::Int64).alias(c) });
+        let known = admin_columns && (c != "after_hours_s" || after_hours_column);
+        fills.push(if known { col(c).fill_null(lit(0i64)) } else { lit(NULL).cast(DataType::Int64).alias(c) });
     }
     // Materialised once: the clinician-week keys feed both the caseload plan and the detail plan.
     let mut worked = worked.with_columns(fills).collect()?.lazy();
@@ -464,7 +467,11 @@ pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
         col("direct_hours").sum(),
         col("admin_hours").sum(),
         col("documentation_hours").sum(),
-        col("after_hours").sum(),
+        // Empty, not 0, when the export has no after_hours column.
+        when(col("after_hours").count().gt(lit(0)))
+            .then(col("after_hours").sum())
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias("after_hours"),
         col("sessions_attended").sum(),
         col("no_show").sum(),
         col("kept_or_missed").sum(),

@@ -308,6 +308,9 @@ pub struct AdminTime {
     pub seconds: Vec<i64>,
     pub category: Vec<Category>,
     pub after_hours: Vec<bool>,
+    /// Whether the export has an after_hours column (or a mapping gives one); without it the
+    /// after-hours figures are not available rather than 0.
+    pub has_after_hours: bool,
 }
 
 impl AdminTime {
@@ -593,6 +596,7 @@ fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Admi
         admin.after_hours.push(after_hours);
         Ok(())
     })?;
+    admin.has_after_hours = report.as_ref().is_some_and(|r| r.columns.contains(&"after_hours"));
     Ok(report.map(|r| (admin, r)))
 }
 
@@ -726,7 +730,11 @@ pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> 
 /// `caseload validate`: reads the folder once and returns its data-quality summary, and the
 /// reject-share failure, if any, after it (file-level errors come back as `Err`).
 pub fn validate(dir: &Path, config: &Config) -> Result<(Vec<quality::FileQuality>, Result<()>)> {
-    let data = load_unchecked(dir, config)?;
+    let mut data = load_unchecked(dir, config)?;
+    match data.roster_elsewhere() {
+        0 => {}
+        n => data.note_roster_elsewhere(&n.to_string()),
+    }
     let summary = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
     Ok((summary, check_reject_shares(&data.files, config)))
 }
@@ -856,6 +864,39 @@ impl Dataset {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Clinicians on the roster who have sessions or admin time in a clinic that no roster row of
+    /// theirs names. Their roster fte is used in every clinic all the same (SPEC §3); the count tells
+    /// the reader that the roster and the data disagree.
+    pub fn roster_elsewhere(&self) -> usize {
+        let Some(roster) = &self.roster else { return 0 };
+        let mut listed: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+        for (&clinician, &clinic) in roster.clinician.iter().zip(&roster.clinic) {
+            listed.entry(clinician).or_default().push(clinic);
+        }
+        let mut pairs: Vec<(&[u32], &[u32])> = vec![(&self.sessions.clinic, &self.sessions.clinician)];
+        if let Some(admin) = &self.admin {
+            pairs.push((&admin.clinic, &admin.clinician));
+        }
+        let elsewhere: std::collections::BTreeSet<u32> = pairs
+            .into_iter()
+            .flat_map(|(clinic, clinician)| clinic.iter().zip(clinician))
+            .filter(|(clinic, clinician)| listed.get(clinician).is_some_and(|at| !at.contains(clinic)))
+            .map(|(_, &clinician)| clinician)
+            .collect();
+        elsewhere.len()
+    }
+
+    /// The data-quality note on clinicians who work in a clinic their roster row does not name,
+    /// with the count as given (an advocacy run passes it through its small-count rule).
+    pub fn note_roster_elsewhere(&mut self, count: &str) {
+        if let Some(report) = self.files.iter_mut().find(|f| f.file == CLINICIANS) {
+            report.warnings.push(format!(
+                "{count} clinician(s) work in a clinic that their roster row does not name; the roster's fte is \
+                 used for them in every clinic"
+            ));
         }
     }
 

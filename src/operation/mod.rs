@@ -152,6 +152,18 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             file.rejects.len()
         ));
     }
+    // Counted before small clinics are folded together, while every clinic is still its own.
+    match data.roster_elsewhere() {
+        0 => {}
+        n => {
+            // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
+            let count = match options.audience {
+                Audience::Advocacy if n < config.min_cell as usize => format!("<{}", config.min_cell),
+                _ => n.to_string(),
+            };
+            data.note_roster_elsewhere(&count);
+        }
+    }
     let folded = match options.audience {
         Audience::Advocacy => crate::privacy::fold_small_clinics(&mut data, config.min_clinicians),
         Audience::Internal => Vec::new(),
