@@ -23,7 +23,8 @@ pub enum Error {
     EmptyFile { file: String },
     #[error("{file}: no data rows below the header")]
     NoRows { file: String },
-    #[error("{file}:{line}: required column `{column}` is missing from the header")]
+    /// `column` reads "required column `x` is" or "required columns `x`, `y` are".
+    #[error("{file}:{line}: {column} missing from the header")]
     MissingColumn { file: String, line: u64, column: String },
     #[error("{file}:{line}: needs one of the columns {columns}")]
     MissingOneOf { file: String, line: u64, columns: String },

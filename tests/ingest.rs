@@ -111,6 +111,12 @@ fn corpus() -> Vec<Case> {
             fails(65, "sessions.csv:1: required column `status`"),
         ),
         case(
+            "every-missing-column-at-once",
+            sessions(&["session_id,clinic_id,clinician_id,client_id,duration_min", "S1,C1,T1,A,50"]),
+            LENIENT,
+            fails(65, "sessions.csv:1: required columns `start`, `status` are missing from the header"),
+        ),
+        case(
             "no-duration-no-end",
             sessions(&["session_id,clinic_id,clinician_id,client_id,start,status", "S1,C1,T1,A,2026-11-02 09:00,attended"]),
             LENIENT,
@@ -174,6 +180,12 @@ fn corpus() -> Vec<Case> {
         case("mapping-unknown-column", sessions(&[H, ROW1]), "[mapping.sessions]\ncolumns = { patient = \"pt\" }\n", fails(2, "`patient` is not a column of sessions")),
         case("mapping-unknown-key", sessions(&[H, ROW1]), "[mapping.sessions]\ntimezone = \"Europe/Paris\"\n", fails(2, "timezone")),
         case("mapping-source-missing", sessions(&[H, ROW1]), "[mapping.sessions]\nsource = \"encounters.csv\"\n", fails(66, "encounters.csv: input file not found")),
+        case(
+            "too-many-rejects-names-the-file-read",
+            vec![("appointments.csv", text(&[H, ROW1, "S2,C1,T1,B,2026-11-03 10:00,50,maybe"]))],
+            "[mapping.sessions]\nsource = \"appointments.csv\"\n",
+            fails(65, "appointments.csv: 1 of 2 rows rejected"),
+        ),
         case("mapping-renamed-column-absent", sessions(&[H, ROW1]), "[mapping.sessions]\ncolumns = { status = \"outcome\" }\n", fails(65, "column `outcome` is missing")),
         case(
             "per-file-reject-limit",
@@ -181,7 +193,7 @@ fn corpus() -> Vec<Case> {
             "max_reject_share = 1.0\n[mapping.sessions]\nmax_reject_share = 0.2\n",
             fails(65, "sessions.csv: 1 of 3 rows rejected"),
         ),
-        case("binary", vec![("sessions.csv", vec![0, 159, 146, 150, 0, 255, 10, 1, 2, 3])], LENIENT, fails(65, "required column `session_id`")),
+        case("binary", vec![("sessions.csv", vec![0, 159, 146, 150, 0, 255, 10, 1, 2, 3])], LENIENT, fails(65, "required columns `session_id`, `clinic_id`")),
         case("trailing-delimiter", sessions(&[&format!("{H},"), &format!("{ROW1},")]), LENIENT, rows(1, &[])),
     ]
 }

@@ -179,12 +179,12 @@ pub struct Plan {
     pub passthrough: bool,
 }
 
-/// Why a header could not be matched to the mapping.
-pub enum PlanError {
-    /// A required canonical column has no source.
-    Missing(&'static str),
-    /// The mapping names an export column the header lacks.
-    NoSuchColumn(String),
+/// Why a header could not be matched to the mapping: every column that is missing, at once, so
+/// that one run shows all that a mapping needs.
+pub struct PlanError {
+    /// Export columns that the header lacks: required canonical names without a mapping, and the
+    /// export columns a mapping names, in the file's column order.
+    pub missing: Vec<String>,
 }
 
 impl Plan {
@@ -204,6 +204,14 @@ impl Plan {
             keys.iter().enumerate().position(|(i, k)| *k == key && !ignored[i])
         };
         let mut columns = Vec::with_capacity(specs.len());
+        let mut missing = Vec::new();
+        let mut find_or_note = |name: &String| {
+            let found = find(name);
+            if found.is_none() && !missing.contains(name) {
+                missing.push(name.clone());
+            }
+            found
+        };
         let mut passthrough = mapping.duration_unit == DurationUnit::Minutes
             && mapping.utc_offset.is_none()
             && mapping.datetime_formats.is_empty()
@@ -221,19 +229,25 @@ impl Plan {
             };
             let (source, label) = if let Some(pair) = mapping.join.get(name) {
                 passthrough = false;
-                let date = find(&pair[0]).ok_or_else(|| PlanError::NoSuchColumn(pair[0].clone()))?;
-                let time = find(&pair[1]).ok_or_else(|| PlanError::NoSuchColumn(pair[1].clone()))?;
-                (Source::Join(date, time), format!("{}+{}", raw[date], raw[time]))
+                match (find_or_note(&pair[0]), find_or_note(&pair[1])) {
+                    (Some(date), Some(time)) => (Source::Join(date, time), format!("{}+{}", raw[date], raw[time])),
+                    _ => (Source::Missing, name.to_owned()),
+                }
             } else if let Some(value) = mapping.constants.get(name) {
                 passthrough = false;
                 (Source::Constant(value.clone()), format!("{name} (constant)"))
             } else if let Some(column) = mapping.columns.get(name) {
-                let position = find(column).ok_or_else(|| PlanError::NoSuchColumn(column.clone()))?;
-                (Source::Column(position), raw[position].clone())
+                match find_or_note(column) {
+                    Some(position) => (Source::Column(position), raw[position].clone()),
+                    None => (Source::Missing, name.to_owned()),
+                }
             } else {
                 match find(name) {
                     Some(position) => (Source::Column(position), raw[position].clone()),
-                    None if spec.required => return Err(PlanError::Missing(name)),
+                    None if spec.required => {
+                        find_or_note(&name.to_owned());
+                        (Source::Missing, name.to_owned())
+                    }
                     None => (Source::Missing, name.to_owned()),
                 }
             };
@@ -246,6 +260,9 @@ impl Plan {
                 passthrough = false;
             }
             columns.push(ColumnPlan { source, label, kind, values });
+        }
+        if !missing.is_empty() {
+            return Err(PlanError { missing });
         }
         let offset = mapping.utc_offset.as_deref().and_then(parse_offset).and_then(FixedOffset::east_opt);
         Ok(Plan {

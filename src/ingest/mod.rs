@@ -709,7 +709,7 @@ pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> 
             let limit = max_reject_share(config, &report.file);
             if share > limit {
                 return Err(Error::TooManyRejects {
-                    file: report.file.clone(),
+                    file: report.source_name(),
                     read: report.rows_read,
                     rejected,
                     share: share * 100.0,

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::mapping::{Mapping, Plan, PlanError};
+use super::mapping::{Mapping, Plan};
 use super::privacy;
 use crate::dates::Day;
 use crate::error::{Error, Result};
@@ -71,6 +71,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The name of the file actually read: the mapping's `source` (`appointments.csv`) where one
+    /// is set, else the canonical name.
+    pub fn source_name(&self) -> String {
+        Path::new(&self.path).file_name().map_or_else(|| self.file.clone(), |n| n.to_string_lossy().into_owned())
+    }
+
     pub fn rejects_by_reason(&self) -> BTreeMap<String, u64> {
         let mut counts = BTreeMap::new();
         for reject in &self.rejects {
@@ -354,11 +360,13 @@ pub fn read_table(
             }
         }
     }
-    let plan = Plan::resolve(table.mapping, columns, &keys, &raw, &ignored).map_err(|e| match e {
-        PlanError::Missing(column) => {
-            Error::MissingColumn { file: file.to_owned(), line: header_line, column: column.to_owned() }
-        }
-        PlanError::NoSuchColumn(column) => Error::MissingColumn { file: file.to_owned(), line: header_line, column },
+    let plan = Plan::resolve(table.mapping, columns, &keys, &raw, &ignored).map_err(|e| {
+        let names: Vec<String> = e.missing.iter().map(|c| format!("`{c}`")).collect();
+        let column = match names.len() {
+            1 => format!("required column {} is", names[0]),
+            _ => format!("required columns {} are", names.join(", ")),
+        };
+        Error::MissingColumn { file: file.to_owned(), line: header_line, column }
     })?;
     let positions = plan.positions();
     let id_columns: Vec<usize> =
