@@ -5,6 +5,12 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 fn generate(dir: &Dir, folder: &str, seed: &str) {
+    // 12: enough people that the advocacy report shows the network's rates (min_cell 11).
+    generate_network(dir, folder, "12", "10", seed);
+}
+
+/// One clinic of `clinicians`, `weeks` weeks of data up to 2026-11-15.
+fn generate_network(dir: &Dir, folder: &str, clinicians: &str, weeks: &str, seed: &str) {
     assert_ok(&dir.caseload(&[
         "generate",
         "--out",
@@ -12,10 +18,9 @@ fn generate(dir: &Dir, folder: &str, seed: &str) {
         "--clinics",
         "1",
         "--clinicians",
-        // 12: enough people that the advocacy report shows the network's rates (min_cell 11).
-        "12",
+        clinicians,
         "--weeks",
-        "10",
+        weeks,
         "--seed",
         seed,
         "--as-of",
@@ -194,21 +199,7 @@ fn logs_are_lines_with_time_and_level_or_json() {
 fn latest_follows_the_newest_as_of_even_when_its_history_cells_are_hidden() {
     let dir = Dir::new("latest-hidden");
     // One clinic of six clinicians: the advocacy report hides the clinician count.
-    assert_ok(&dir.caseload(&[
-        "generate",
-        "--out",
-        "sm",
-        "--clinics",
-        "1",
-        "--clinicians",
-        "6",
-        "--weeks",
-        "20",
-        "--seed",
-        "3",
-        "--as-of",
-        "2026-11-15",
-    ]));
+    generate_network(&dir, "sm", "6", "20", "3");
     assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-15"]));
     assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-01"]));
     let history = read_csv(&dir.out().join("history.csv"));
@@ -269,7 +260,7 @@ fn traced_run(dir: &Dir, as_of: &str) -> Vec<String> {
     std::fs::read_to_string(&trace)
         .unwrap()
         .lines()
-        .map(|l| l.split_once(' ').map_or(l, |(_, call)| call).to_owned())
+        .map(|l| l.split_once(' ').map_or(l, |(_, call)| call).trim_start().to_owned())
         .collect()
 }
 

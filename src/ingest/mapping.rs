@@ -182,8 +182,8 @@ pub struct Plan {
 /// Why a header could not be matched to the mapping: every column that is missing, at once, so
 /// that one run shows all that a mapping needs.
 pub struct PlanError {
-    /// Export columns that the header lacks: required canonical names without a mapping, and the
-    /// export columns a mapping names, in the file's column order.
+    /// Columns that the header lacks: required canonical names without a mapping, and the export
+    /// columns a mapping names, in the order of the table's canonical columns.
     pub missing: Vec<String>,
 }
 
@@ -205,10 +205,10 @@ impl Plan {
         };
         let mut columns = Vec::with_capacity(specs.len());
         let mut missing = Vec::new();
-        let mut find_or_note = |name: &String| {
+        let mut find_or_note = |name: &str| {
             let found = find(name);
-            if found.is_none() && !missing.contains(name) {
-                missing.push(name.clone());
+            if found.is_none() && !missing.iter().any(|m| m == name) {
+                missing.push(name.to_owned());
             }
             found
         };
@@ -245,7 +245,7 @@ impl Plan {
                 match find(name) {
                     Some(position) => (Source::Column(position), raw[position].clone()),
                     None if spec.required => {
-                        find_or_note(&name.to_owned());
+                        find_or_note(name);
                         (Source::Missing, name.to_owned())
                     }
                     None => (Source::Missing, name.to_owned()),

@@ -731,10 +731,7 @@ pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> 
 /// reject-share failure, if any, after it (file-level errors come back as `Err`).
 pub fn validate(dir: &Path, config: &Config) -> Result<(Vec<quality::FileQuality>, Result<()>)> {
     let mut data = load_unchecked(dir, config)?;
-    match data.roster_elsewhere() {
-        0 => {}
-        n => data.note_roster_elsewhere(&n.to_string()),
-    }
+    data.note_roster_elsewhere(|n| n.to_string());
     let summary = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
     Ok((summary, check_reject_shares(&data.files, config)))
 }
@@ -870,7 +867,7 @@ impl Dataset {
     /// Clinicians on the roster who have sessions or admin time in a clinic that no roster row of
     /// theirs names. Their roster fte is used in every clinic all the same (SPEC §3); the count tells
     /// the reader that the roster and the data disagree.
-    pub fn roster_elsewhere(&self) -> usize {
+    fn roster_elsewhere(&self) -> usize {
         let Some(roster) = &self.roster else { return 0 };
         let mut listed: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
         for (&clinician, &clinic) in roster.clinician.iter().zip(&roster.clinic) {
@@ -889,9 +886,15 @@ impl Dataset {
         elsewhere.len()
     }
 
-    /// The data-quality note on clinicians who work in a clinic their roster row does not name,
-    /// with the count as given (an advocacy run passes it through its small-count rule).
-    pub fn note_roster_elsewhere(&mut self, count: &str) {
+    /// Adds the data-quality note on clinicians who work in a clinic their roster row does not
+    /// name, when there are any; `count` writes the number (an advocacy run applies its small-count
+    /// rule there).
+    pub fn note_roster_elsewhere(&mut self, count: impl Fn(usize) -> String) {
+        let n = self.roster_elsewhere();
+        if n == 0 {
+            return;
+        }
+        let count = count(n);
         if let Some(report) = self.files.iter_mut().find(|f| f.file == CLINICIANS) {
             report.warnings.push(format!(
                 "{count} clinician(s) work in a clinic that their roster row does not name; the roster's fte is \

@@ -152,18 +152,13 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             file.rejects.len()
         ));
     }
+    // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
+    let people = |n: usize| match options.audience {
+        Audience::Advocacy if n < config.min_cell as usize => format!("<{}", config.min_cell),
+        _ => n.to_string(),
+    };
     // Counted before small clinics are folded together, while every clinic is still its own.
-    match data.roster_elsewhere() {
-        0 => {}
-        n => {
-            // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
-            let count = match options.audience {
-                Audience::Advocacy if n < config.min_cell as usize => format!("<{}", config.min_cell),
-                _ => n.to_string(),
-            };
-            data.note_roster_elsewhere(&count);
-        }
-    }
+    data.note_roster_elsewhere(people);
     let folded = match options.audience {
         Audience::Advocacy => crate::privacy::fold_small_clinics(&mut data, config.min_clinicians),
         Audience::Internal => Vec::new(),
@@ -191,11 +186,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             .filter(|c| !listed.contains(c))
             .collect();
         if !unlisted.is_empty() {
-            // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
-            let count = match options.audience {
-                Audience::Advocacy if unlisted.len() < config.min_cell as usize => format!("<{}", config.min_cell),
-                _ => unlisted.len().to_string(),
-            };
+            let count = people(unlisted.len());
             warnings.push(format!(
                 "{count} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE."
             ));
