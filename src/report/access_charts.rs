@@ -143,6 +143,10 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BACKLOG.stroke_width(px(3))));
         }
     }
+    // A point on every shown week: a week whose neighbours are hidden is a run of one, which
+    // the area alone would draw as an invisible sliver.
+    let shown = backlog.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v as f64)));
+    chart.draw_series(shown.map(|p| Circle::new(p, px(5), BACKLOG.filled()))).map_err(|e| fail(&e))?;
     mark_hidden(&mut chart, &backlog, top).map_err(|e| fail(&e))?;
     legend(&mut chart, SeriesLabelPosition::LowerLeft).map_err(|e| fail(&e))?;
 

@@ -199,31 +199,41 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     } else {
         String::new()
     };
-    charts_to_draw.push(Chart {
-        file: "risk_tiers.png",
-        alt: format!(
-            "Stacked bars of clinicians by risk tier per week; in the last week {} low, {} moderate, {} high.",
-            text(last, "risk_low"),
-            text(last, "risk_moderate"),
-            last_high
-        ),
-        caption: format!("Each week's tier is scored on the risk window ending that week.{suppressed_note}"),
-        render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows, min_cell)),
-        data: Some((
-            vec!["Week starting", "Low", "Moderate", "High"],
-            network_rows
-                .iter()
-                .map(|&r| {
-                    vec![
-                        crate::dates::format_day(weeks_col[r]),
-                        input.count("clinic_weeks", cw, "risk_low", r),
-                        input.count("clinic_weeks", cw, "risk_moderate", r),
-                        input.count("clinic_weeks", cw, "risk_high", r),
-                    ]
-                })
-                .collect(),
-        )),
-    });
+    // A chart of hidden weeks only would be an empty frame: say why instead.
+    let drawable = tier_weeks.iter().any(charts::TierWeek::draws_anything);
+    if !drawable {
+        page.raw(&format!(
+            "<p class=\"note\">Clinicians by risk tier, week by week: not shown. Every week's counts are under {min_cell} \
+             or would give one away, so each is hidden to protect the clinicians behind it.</p>"
+        ));
+    }
+    charts_to_draw.extend(drawable.then(|| {
+        Chart {
+            file: "risk_tiers.png",
+            alt: format!(
+                "Stacked bars of clinicians by risk tier per week; in the last week {} low, {} moderate, {} high.",
+                text(last, "risk_low"),
+                text(last, "risk_moderate"),
+                last_high
+            ),
+            caption: format!("Each week's tier is scored on the risk window ending that week.{suppressed_note}"),
+            render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows, min_cell)),
+            data: Some((
+                vec!["Week starting", "Low", "Moderate", "High"],
+                network_rows
+                    .iter()
+                    .map(|&r| {
+                        vec![
+                            crate::dates::format_day(weeks_col[r]),
+                            input.count("clinic_weeks", cw, "risk_low", r),
+                            input.count("clinic_weeks", cw, "risk_moderate", r),
+                            input.count("clinic_weeks", cw, "risk_high", r),
+                        ]
+                    })
+                    .collect(),
+            )),
+        }
+    }));
 
     // Mean strain per component among scored clinicians.
     let mut drivers: Vec<(String, f64)> = Components::NAMES

@@ -301,6 +301,11 @@ pub struct TierWeek {
 }
 
 impl TierWeek {
+    /// Whether the week has a bar to draw: shown tier counts, or a shown total over hidden tiers.
+    pub fn draws_anything(&self) -> bool {
+        self.tiers.iter().flatten().sum::<i64>() + self.hidden() > 0
+    }
+
     /// Clinicians in hidden tiers, drawn as one grey block: what the shown total leaves over.
     fn hidden(&self) -> i64 {
         let shown: i64 = self.tiers.iter().flatten().sum();
