@@ -156,6 +156,12 @@ pub struct Config {
     pub annual_cost_per_fte: Option<f64>,
     /// Share of a file's rows that may be rejected before the run fails (SPEC §1).
     pub max_reject_share: f64,
+    /// `validate --strict` fails when more than this share of sessions name a clinician the
+    /// roster does not list.
+    pub max_unrostered_share: f64,
+    /// The clinics' IANA time zone for every file whose mapping sets neither time_zone nor utc_offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
     /// Advocacy audience: counts of people from 1 to min_cell − 1 are shown as "<min_cell" (SPEC §4).
     pub min_cell: u32,
     /// Advocacy audience: clinics with fewer clinicians are folded into "other clinics" (SPEC §4).
@@ -180,6 +186,8 @@ impl Default for Config {
             followup_business_days: 10,
             annual_cost_per_fte: None,
             max_reject_share: 0.05,
+            max_unrostered_share: 0.05,
+            time_zone: None,
             min_cell: 11,
             min_clinicians: 5,
             standard_days: Standards::default(),
@@ -200,11 +208,12 @@ const MAPPING_EXAMPLE: &str = "\
 # join = { start = [\"appt_date\", \"appt_time\"] }   # a date column and a time column (14:30 or 02:30 PM)
 # date_formats = [\"%m/%d/%Y\"]            # chrono formats for dates; datetime_formats for single-column datetimes
 # datetime_formats = [\"%m/%d/%Y %H:%M\"]
-# utc_offset = \"+01:00\"                  # timestamps carrying an offset or Z are converted to this fixed offset
+# time_zone = \"America/New_York\"        # IANA zone: offset or Z timestamps become local time, DST included (or utc_offset = \"+01:00\")
 # duration_unit = \"seconds\"              # minutes (default), seconds or hours
 # constants = { clinic_id = \"MAIN\", session_type = \"therapy\" }
 # ignore = [\"patient_name\"]             # columns left unread, also exempt from the privacy guard
 # max_reject_share = 0.05                 # this file's own limit
+#                                         # derived columns (row numbers, joined columns, roster lookups, regex captures): see the README
 # [mapping.sessions.values.status]         # export value = canonical value
 # \"DNA\" = \"no_show\"
 # \"Seen\" = \"attended\"
@@ -253,8 +262,25 @@ impl Config {
         if self.tiers.sustained_weeks > self.tiers.sustained_of {
             return Err("tiers.sustained_weeks must not exceed tiers.sustained_of".into());
         }
+        if !(0.0..=1.0).contains(&self.max_unrostered_share) {
+            return Err("max_unrostered_share must be between 0 and 1".into());
+        }
+        if let Some(zone) = &self.time_zone {
+            if mapping::parse_zone(zone).is_none() {
+                return Err(format!(
+                    "time_zone: `{zone}` is not an IANA time zone such as America/New_York or Europe/London"
+                ));
+            }
+        }
         for (table, section) in &self.mapping {
             mapping::check(table, section)?;
+            for (column, other, _) in mapping::lookups(section) {
+                if self.mapping.get(other).is_some_and(|m| !mapping::lookups(m).is_empty()) {
+                    return Err(format!(
+                        "[mapping.{table}] derive.{column}: {other} has lookups of its own; a lookup table must be read as it is"
+                    ));
+                }
+            }
         }
         Ok(())
     }
@@ -329,6 +355,25 @@ impl Config {
             "max_reject_share",
             format!("{:?}", self.max_reject_share),
         );
+        line(
+            &mut out,
+            "validate --strict fails when more than this share of sessions name a clinician that clinicians.csv does not list.",
+            "max_unrostered_share",
+            format!("{:?}", self.max_unrostered_share),
+        );
+        match &self.time_zone {
+            Some(zone) => line(
+                &mut out,
+                "The clinics' IANA time zone: timestamps with an offset or Z become local time by its rules, daylight saving included.",
+                "time_zone",
+                format!("{zone:?}"),
+            ),
+            None => out.push_str(
+                "# The clinics' IANA time zone for every file whose mapping sets neither time_zone nor utc_offset:
+                 # timestamps with an offset or Z become local time by the zone's rules on their date. No default.
+                 # time_zone = \"America/New_York\"\n\n",
+            ),
+        }
         line(
             &mut out,
             "Advocacy reports show counts of people from 1 to min_cell - 1 as \"<min_cell\" and withhold rates resting on fewer people (SPEC 4; 11 follows common public-health small-cell rules).",

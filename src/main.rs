@@ -60,6 +60,10 @@ enum Command {
         /// One JSON document on standard output instead of text.
         #[arg(long)]
         json: bool,
+        /// Also fail (exit 65) when more than max_unrostered_share of the sessions name a
+        /// clinician that clinicians.csv does not list.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print the input contract (columns, types, required) and the published tables' columns.
     Schema {
@@ -127,20 +131,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print!("{}", caseload::schema::to_text(&tables));
             }
         }
-        Command::Validate { input, config, json } => {
+        Command::Validate { input, config, json, strict } => {
             let config = match &config {
                 Some(path) => Config::load(path)?,
                 None => Config::default(),
             };
-            let (files, shares) = ingest::validate(&input, &config)
+            let found = ingest::validate(&input, &config, strict)
                 .with_context(|| format!("validation of {} failed", input.display()))?;
             if json {
-                let text = serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?;
+                let text = serde_json::to_string_pretty(
+                    &serde_json::json!({ "files": found.files, "references": found.references }),
+                )?;
                 println!("{text}");
             } else {
-                print!("{}", ingest::quality::to_text(&files));
+                print!("{}", ingest::quality::to_text(&found.files));
+                print!("{}", ingest::quality::references_text(&found.references));
             }
-            shares.with_context(|| format!("validation of {} failed", input.display()))?;
+            found.outcome.with_context(|| format!("validation of {} failed", input.display()))?;
         }
         Command::InitConfig { file } => {
             let text = Config::default().commented_toml();

@@ -137,7 +137,12 @@ fn a_missing_component_is_left_out_and_named() {
     let score = 100.0 * ((65.0 / 3.0 - 20.0) / 10.0 + 1.0 + 0.5 + (66.0 / 56.25 - 1.0) / 0.2 + 0.6 + 0.5) / 8.0;
     assert_close(num(t1, "score"), score, "T1 score without doc_late_share");
     let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
-    assert!(html.contains("doc_late_share: not available (no note_signed_at column in sessions.csv)"), "named");
+    assert!(
+        html.contains(
+            "doc_late_share: not available (no note_signed_at in sessions.csv: no column, or one value on every row)"
+        ),
+        "named"
+    );
 }
 
 #[test]
@@ -304,7 +309,7 @@ fn an_admin_export_without_after_hours_leaves_that_component_out() {
     }
     let html = std::fs::read_to_string(report.join("index.html")).unwrap();
     assert!(
-        html.contains("after_hours_per_week: not available (no after_hours column in admin_time.csv)"),
+        html.contains("after_hours_per_week: not available (no after_hours in admin_time.csv: no column, or one value on every row)"),
         "the component is named as left out"
     );
 }

@@ -318,7 +318,7 @@ fn readme_mapping(name: &str) -> String {
 fn readme_openemr_mapping_runs() {
     let dir = Dir::new("openemr");
     dir.create(
-        "openemr_calendar.csv",
+        "openemr_postcalendar_events.csv",
         &[
             "pc_eid,pc_catid,pc_aid,pc_pid,pc_title,pc_eventDate,pc_startTime,pc_endTime,pc_duration,pc_apptstatus,pc_facility,lname",
             "1,5,7,101,Office Visit,2026-11-02,09:00:00,09:50:00,3000,@,3,",
@@ -406,8 +406,8 @@ fn init_config_mapping_example_parses_once_uncommented() {
 fn ingest_counts(bytes: &[u8], config: &caseload::Config) -> Result<(), TestCaseError> {
     let dir = Dir::new("prop");
     std::fs::write(dir.input().join("sessions.csv"), bytes).unwrap();
-    if let Ok((files, _)) = caseload::ingest::validate(&dir.input(), config) {
-        for f in files {
+    if let Ok(found) = caseload::ingest::validate(&dir.input(), config, false) {
+        for f in found.files {
             prop_assert_eq!(f.rows_read, f.rows_accepted + f.rows_rejected, "{}", f.file);
         }
     }

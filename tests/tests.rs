@@ -7,6 +7,7 @@ mod access;
 mod burnout;
 mod errors;
 mod ingest;
+mod mapping_examples;
 mod operation;
 mod privacy;
 mod sample;

@@ -41,13 +41,22 @@ impl Available {
                 missing.push((name, format!("no {ADMIN_TIME}")));
             }
         } else if !self.after_hours {
-            missing.push(("after_hours_per_week", format!("no after_hours column in {ADMIN_TIME}")));
+            missing.push((
+                "after_hours_per_week",
+                format!("no after_hours in {ADMIN_TIME}: no column, or one value on every row"),
+            ));
         }
         if !self.high_acuity {
-            missing.push(("high_acuity_share", format!("no high_acuity column in {SESSIONS}")));
+            missing.push((
+                "high_acuity_share",
+                format!("no high_acuity in {SESSIONS}: no column, or one value on every row"),
+            ));
         }
         if !self.note_signed {
-            missing.push(("doc_late_share", format!("no note_signed_at column in {SESSIONS}")));
+            missing.push((
+                "doc_late_share",
+                format!("no note_signed_at in {SESSIONS}: no column, or one value on every row"),
+            ));
         }
         missing
     }

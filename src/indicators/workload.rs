@@ -264,7 +264,19 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         "cancelled_clinician",
         "high_acuity_sessions",
     ];
-    let mut fills: Vec<Expr> = zero_filled.iter().map(|c| col(*c).fill_null(lit(0i64))).collect();
+    // An export of one status (attended visits only) did not export no-shows or cancellations:
+    // their counts are not available, and so no rate rests on them.
+    let missed = ["no_show", "cancelled_late", "cancelled_client", "cancelled_clinician"];
+    let mut fills: Vec<Expr> = zero_filled
+        .iter()
+        .map(|c| {
+            if data.sessions.status_constant && missed.contains(c) {
+                lit(NULL).cast(DataType::Int64).alias(*c)
+            } else {
+                col(*c).fill_null(lit(0i64))
+            }
+        })
+        .collect();
     fills.push(if data.sessions.has_note_signed {
         col("doc_late_sessions").fill_null(lit(0i64))
     } else {

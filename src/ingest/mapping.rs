@@ -3,9 +3,12 @@
 //! header; each row is then rewritten into canonical text (value maps, datetime formats, offsets,
 //! duration units) that the canonical row parsers read as if the file had been canonical.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono_tz::Tz;
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::reader::{CellError, ColumnSpec};
@@ -61,10 +64,93 @@ pub struct Mapping {
     /// Clinic-local offset from UTC (`+01:00`, `-05:00`, `Z`) to which offset-bearing timestamps are
     /// converted. A fixed offset: daylight-saving changes are not applied.
     pub utc_offset: Option<String>,
+    /// The clinics' IANA time zone (`America/New_York`): timestamps with an offset or `Z` become
+    /// local time by the zone's rules on their date, daylight saving included. Overrides the
+    /// global `time_zone`; not together with `utc_offset`.
+    pub time_zone: Option<String>,
+    /// Canonical column = how to build it from the export: a row number, several columns joined,
+    /// a lookup in another input, or a regular-expression capture.
+    pub derive: BTreeMap<String, Derive>,
     /// Export columns to leave unread (also exempts them from the privacy guard).
     pub ignore: Vec<String>,
     /// Overrides the global max_reject_share for this file.
     pub max_reject_share: Option<f64>,
+}
+
+/// One derived column of a mapping; exactly one of `row_number`, `concat`, `lookup` and
+/// `pattern` is given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Derive {
+    /// The row's line number in the export (the header is line 1): an id for exports without one.
+    pub row_number: bool,
+    /// Export columns whose trimmed cells are joined, e.g. `["Date", "Time", "Client", "Clinician"]`.
+    pub concat: Vec<String>,
+    /// What goes between the joined cells (default `|`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub separator: Option<String>,
+    /// Another input table (`clinicians`) in which this column is looked up, by the key `by`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<String>,
+    /// The canonical key column shared by both tables, e.g. `clinician_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Value for a key the other table lacks; such rows are counted in a warning. Without it they
+    /// are rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    /// Export column a `pattern` is matched against.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Regular expression (`regex` crate syntax); its first capture group, or the whole match
+    /// without one, is the value. A cell that does not match is rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+/// Canonical text of a looked-up column by key, read from another input (see `Derive::lookup`).
+pub type LookupValues = HashMap<String, String>;
+
+/// The clinic-local clock: a fixed offset or an IANA zone.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    Fixed(FixedOffset),
+    Zone(Tz),
+}
+
+impl Clock {
+    /// Clinic-local wall-clock time of an instant.
+    pub fn local(&self, moment: DateTime<FixedOffset>) -> NaiveDateTime {
+        match self {
+            Clock::Fixed(offset) => moment.with_timezone(offset).naive_local(),
+            Clock::Zone(zone) => moment.with_timezone(zone).naive_local(),
+        }
+    }
+
+    /// A local time as written, checked against the zone: a time in a spring-forward gap (which no
+    /// clock showed) is moved forward by the length of the gap, as RFC 5545 reads it; a time in a
+    /// fall-back overlap is kept (it is the wall-clock time either way).
+    pub fn wall_clock(&self, local: NaiveDateTime) -> NaiveDateTime {
+        let Clock::Zone(zone) = self else { return local };
+        match zone.from_local_datetime(&local) {
+            LocalResult::Single(_) | LocalResult::Ambiguous(_, _) => local,
+            LocalResult::None => {
+                // The offset in force before the gap, found a few hours earlier.
+                let before = local - chrono::Duration::hours(3);
+                let offset = match zone.from_local_datetime(&before) {
+                    LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.offset().fix(),
+                    LocalResult::None => return local,
+                };
+                let instant = local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()));
+                zone.from_utc_datetime(&instant).naive_local()
+            }
+        }
+    }
+}
+
+/// An IANA zone name such as `America/New_York` or `Europe/London`.
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.trim().parse::<Tz>().ok()
 }
 
 /// Seconds east of UTC from `+hh:mm`, `-hhmm`, `+hh`, `Z` or `UTC`.
@@ -129,12 +215,86 @@ pub fn check(table: &str, mapping: &Mapping) -> Result<(), String> {
             ));
         }
     }
+    if let Some(zone) = &mapping.time_zone {
+        if parse_zone(zone).is_none() {
+            return Err(format!(
+                "[mapping.{table}] time_zone: `{zone}` is not an IANA time zone such as America/New_York or Europe/London"
+            ));
+        }
+        if mapping.utc_offset.is_some() {
+            return Err(format!("[mapping.{table}]: give time_zone or utc_offset, not both"));
+        }
+    }
+    for (key, derive) in &mapping.derive {
+        known(key, "derive")?;
+        check_derive(table, key, derive, mapping)?;
+    }
     if let Some(share) = mapping.max_reject_share {
         if !(0.0..=1.0).contains(&share) {
             return Err(format!("[mapping.{table}] max_reject_share must be between 0 and 1"));
         }
     }
     Ok(())
+}
+
+fn check_derive(table: &str, key: &str, derive: &Derive, mapping: &Mapping) -> Result<(), String> {
+    let at = format!("[mapping.{table}] derive.{key}");
+    let kinds = [derive.row_number, !derive.concat.is_empty(), derive.lookup.is_some(), derive.pattern.is_some()];
+    if kinds.iter().filter(|&&k| k).count() != 1 {
+        return Err(format!(
+            "{at}: give exactly one of row_number = true, concat = [...], lookup = \"<table>\" or pattern = \"...\""
+        ));
+    }
+    if mapping.columns.contains_key(key) || mapping.constants.contains_key(key) || mapping.join.contains_key(key) {
+        return Err(format!("{at}: `{key}` is also given by columns, constants or join; keep one"));
+    }
+    if let Some(other) = &derive.lookup {
+        let Some((_, _, specs)) = TABLES.iter().find(|(name, _, _)| name == other) else {
+            return Err(format!("{at}: lookup `{other}` is not an input table"));
+        };
+        if other == table {
+            return Err(format!("{at}: a table cannot look itself up"));
+        }
+        let Some(by) = &derive.by else {
+            return Err(format!("{at}: a lookup needs by = \"<key column>\", e.g. by = \"clinician_id\""));
+        };
+        let theirs = super::column_names(specs);
+        let ours =
+            TABLES.iter().find(|(name, _, _)| *name == table).map(|t| super::column_names(t.2)).unwrap_or_default();
+        for (column, what) in [(key, "looked-up column"), (by.as_str(), "key")] {
+            if !theirs.contains(&column) {
+                return Err(format!("{at}: the {what} `{column}` is not a column of {other}"));
+            }
+        }
+        if !ours.contains(&by.as_str()) || by == key {
+            return Err(format!("{at}: by = `{by}` must be another column of {table}"));
+        }
+    } else if derive.by.is_some() || derive.fallback.is_some() {
+        return Err(format!("{at}: by and fallback belong to a lookup"));
+    }
+    if let Some(pattern) = &derive.pattern {
+        if derive.column.is_none() {
+            return Err(format!("{at}: a pattern needs column = \"<export column>\""));
+        }
+        if let Err(e) = Regex::new(pattern) {
+            return Err(format!("{at}: pattern `{pattern}` is not a regular expression: {e}"));
+        }
+    } else if derive.column.is_some() {
+        return Err(format!("{at}: column belongs to a pattern"));
+    }
+    if derive.separator.is_some() && derive.concat.is_empty() {
+        return Err(format!("{at}: separator belongs to concat"));
+    }
+    Ok(())
+}
+
+/// The lookups a table's mapping asks for: (derived column, other table, key column).
+pub fn lookups(mapping: &Mapping) -> Vec<(&str, &str, &str)> {
+    mapping
+        .derive
+        .iter()
+        .filter_map(|(column, d)| Some((column.as_str(), d.lookup.as_deref()?, d.by.as_deref()?)))
+        .collect()
 }
 
 /// The mapping section of a canonical file name such as `sessions.csv`.
@@ -156,6 +316,16 @@ enum Source {
     Column(usize),
     Constant(String),
     Join(usize, usize),
+    RowNumber,
+    Concat(Vec<usize>, String),
+    /// Spec index of the key column, the values by key, and the fallback.
+    Lookup {
+        by: usize,
+        table: String,
+        values: LookupValues,
+        fallback: Option<String>,
+    },
+    Pattern(usize, Regex),
 }
 
 #[derive(Debug)]
@@ -174,9 +344,11 @@ pub struct Plan {
     datetime_formats: Vec<String>,
     date_formats: Vec<String>,
     duration_unit: DurationUnit,
-    offset: Option<FixedOffset>,
+    clock: Option<Clock>,
     /// Every column is read as is: the reader's fast path applies.
     pub passthrough: bool,
+    /// Per lookup column with a fallback: how many rows used it.
+    unmatched: RefCell<BTreeMap<usize, u64>>,
 }
 
 /// Why a header could not be matched to the mapping: every column that is missing, at once, so
@@ -190,12 +362,14 @@ pub struct PlanError {
 impl Plan {
     /// `keys` are the header's normalised names (`name`, `name#2`, …), `raw` the header as written,
     /// `ignored[i]` whether column i is ignored.
+    /// `lookups` holds, per derived lookup column, the other table's values by key.
     pub fn resolve(
         mapping: Option<&Mapping>,
         specs: &[ColumnSpec],
         keys: &[String],
         raw: &[String],
         ignored: &[bool],
+        lookups: &HashMap<String, LookupValues>,
     ) -> Result<Plan, PlanError> {
         let default = Mapping::default();
         let mapping = mapping.unwrap_or(&default);
@@ -214,6 +388,8 @@ impl Plan {
         };
         let mut passthrough = mapping.duration_unit == DurationUnit::Minutes
             && mapping.utc_offset.is_none()
+            && mapping.time_zone.is_none()
+            && mapping.derive.is_empty()
             && mapping.datetime_formats.is_empty()
             && mapping.date_formats.is_empty();
         for spec in specs {
@@ -227,7 +403,42 @@ impl Plan {
             } else {
                 Kind::Text
             };
-            let (source, label) = if let Some(pair) = mapping.join.get(name) {
+            let (source, label) = if let Some(derive) = mapping.derive.get(name) {
+                passthrough = false;
+                if derive.row_number {
+                    (Source::RowNumber, format!("{name} (row number)"))
+                } else if !derive.concat.is_empty() {
+                    let found: Vec<Option<usize>> = derive.concat.iter().map(|c| find_or_note(c)).collect();
+                    let label = format!("{name} ({})", derive.concat.join("+"));
+                    match found.into_iter().collect::<Option<Vec<usize>>>() {
+                        Some(positions) => {
+                            (Source::Concat(positions, derive.separator.clone().unwrap_or_else(|| "|".into())), label)
+                        }
+                        None => (Source::Missing, label),
+                    }
+                } else if let (Some(table), Some(by)) = (&derive.lookup, &derive.by) {
+                    let by_index = specs.iter().position(|s| s.name == by).unwrap_or(0);
+                    let values = lookups.get(name).cloned().unwrap_or_default();
+                    (
+                        Source::Lookup {
+                            by: by_index,
+                            table: table.clone(),
+                            values,
+                            fallback: derive.fallback.clone(),
+                        },
+                        format!("{name} (looked up in {table} by {by})"),
+                    )
+                } else if let (Some(column), Some(pattern)) = (&derive.column, &derive.pattern) {
+                    let regex =
+                        Regex::new(pattern).map_err(|_| PlanError { missing: vec![format!("{name}: pattern")] })?;
+                    match find_or_note(column) {
+                        Some(position) => (Source::Pattern(position, regex), raw[position].clone()),
+                        None => (Source::Missing, name.to_owned()),
+                    }
+                } else {
+                    (Source::Missing, name.to_owned())
+                }
+            } else if let Some(pair) = mapping.join.get(name) {
                 passthrough = false;
                 match (find_or_note(&pair[0]), find_or_note(&pair[1])) {
                     (Some(date), Some(time)) => (Source::Join(date, time), format!("{}+{}", raw[date], raw[time])),
@@ -264,14 +475,19 @@ impl Plan {
         if !missing.is_empty() {
             return Err(PlanError { missing });
         }
-        let offset = mapping.utc_offset.as_deref().and_then(parse_offset).and_then(FixedOffset::east_opt);
+        let clock = match (&mapping.time_zone, &mapping.utc_offset) {
+            (Some(zone), _) => parse_zone(zone).map(Clock::Zone),
+            (None, Some(offset)) => parse_offset(offset).and_then(FixedOffset::east_opt).map(Clock::Fixed),
+            (None, None) => None,
+        };
         Ok(Plan {
             columns,
             datetime_formats: mapping.datetime_formats.clone(),
             date_formats: mapping.date_formats.clone(),
             duration_unit: mapping.duration_unit,
-            offset,
+            clock,
             passthrough,
+            unmatched: RefCell::default(),
         })
     }
 
@@ -290,19 +506,68 @@ impl Plan {
         !matches!(self.columns[index].source, Source::Missing)
     }
 
+    /// Whether canonical column `index` holds one value on every row (a mapping constant).
+    pub fn constant(&self, index: usize) -> bool {
+        matches!(self.columns[index].source, Source::Constant(_))
+    }
+
+    /// Per lookup column that used its fallback: the column's label, the other table and the rows.
+    pub fn unmatched(&self) -> Vec<(String, String, u64)> {
+        let mut taken = self.unmatched.borrow_mut();
+        std::mem::take(&mut *taken)
+            .into_iter()
+            .map(|(i, u)| {
+                let table = match &self.columns[i].source {
+                    Source::Lookup { table, .. } => table.clone(),
+                    _ => String::new(),
+                };
+                (self.columns[i].label.clone(), table, u)
+            })
+            .collect()
+    }
+
     /// The export's name for canonical column `index`, as rejects report it.
     pub fn label(&self, index: usize) -> &str {
         &self.columns[index].label
     }
 
-    /// Rewrites one record into canonical text, one string per canonical column.
-    pub fn apply(&self, record: &csv::ByteRecord, out: &mut [String]) -> Result<(), CellError> {
+    /// Rewrites one record (on line `line`) into canonical text, one string per canonical column.
+    /// Lookups come last, once the key columns they read are in canonical form.
+    pub fn apply(&self, record: &csv::ByteRecord, line: u64, out: &mut [String]) -> Result<(), CellError> {
         for (plan, slot) in self.columns.iter().zip(out.iter_mut()) {
             slot.clear();
             let text: Cow<str> = match &plan.source {
-                Source::Missing => continue,
+                Source::Missing | Source::Lookup { .. } => continue,
                 Source::Constant(value) => Cow::Borrowed(value.as_str()),
                 Source::Column(p) => Cow::Borrowed(cell(record, *p, &plan.label)?),
+                Source::RowNumber => Cow::Owned(line.to_string()),
+                Source::Concat(positions, separator) => {
+                    let mut joined = String::new();
+                    for (n, &p) in positions.iter().enumerate() {
+                        if n > 0 {
+                            joined.push_str(separator);
+                        }
+                        joined.push_str(cell(record, p, &plan.label)?);
+                    }
+                    Cow::Owned(joined)
+                }
+                Source::Pattern(p, regex) => {
+                    let text = cell(record, *p, &plan.label)?;
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let captured = regex.captures(text).and_then(|c| c.get(1).or_else(|| c.get(0)));
+                    match captured {
+                        Some(m) => Cow::Owned(m.as_str().trim().to_owned()),
+                        None => {
+                            return Err(CellError::named(
+                                plan.label.clone(),
+                                format!("does not match pattern `{}`", regex.as_str()),
+                                text,
+                            ))
+                        }
+                    }
+                }
                 Source::Join(d, t) => {
                     let date = cell(record, *d, &plan.label)?;
                     let time = cell(record, *t, &plan.label)?;
@@ -338,13 +603,34 @@ impl Plan {
                 }
             }
         }
+        for (index, plan) in self.columns.iter().enumerate() {
+            let Source::Lookup { by, table, values, fallback } = &plan.source else { continue };
+            let key = out[*by].clone();
+            if key.is_empty() {
+                continue;
+            }
+            let value = match (values.get(&key), fallback) {
+                (Some(value), _) => value.clone(),
+                (None, Some(fallback)) => {
+                    *self.unmatched.borrow_mut().entry(index).or_default() += 1;
+                    fallback.clone()
+                }
+                (None, None) => {
+                    return Err(CellError::named(plan.label.clone(), format!("key not found in {table}.csv"), &key))
+                }
+            };
+            let value = plan.values.get(&value.to_lowercase()).cloned().unwrap_or(value);
+            out[index] = value;
+        }
         Ok(())
     }
 
     fn join(&self, date: &str, time: &str) -> Option<String> {
         let day = self.parse_date(date)?;
         let time = TIME_FORMATS.iter().find_map(|f| NaiveTime::parse_from_str(time, f).ok())?;
-        Some(day.and_time(time).format("%Y-%m-%d %H:%M:%S").to_string())
+        let mut out = String::new();
+        self.wall_clock(day.and_time(time), &mut out);
+        Some(out)
     }
 
     fn parse_date(&self, text: &str) -> Option<NaiveDate> {
@@ -354,17 +640,26 @@ impl Plan {
     }
 
     fn local(&self, moment: DateTime<FixedOffset>, out: &mut String) -> Result<(), String> {
-        let Some(zone) = self.offset else {
-            return Err("datetime with a UTC offset (set utc_offset in the mapping to convert it)".into());
+        let Some(clock) = self.clock else {
+            return Err("datetime with a UTC offset (set time_zone or utc_offset in the mapping to convert it)".into());
         };
-        out.push_str(&moment.with_timezone(&zone).naive_local().format("%Y-%m-%d %H:%M:%S").to_string());
+        out.push_str(&clock.local(moment).format("%Y-%m-%d %H:%M:%S").to_string());
         Ok(())
+    }
+
+    /// A local time as written, through the zone's gap rule when a zone is set.
+    fn wall_clock(&self, local: NaiveDateTime, out: &mut String) {
+        let local = self.clock.map_or(local, |clock| clock.wall_clock(local));
+        out.push_str(&local.format("%Y-%m-%d %H:%M:%S").to_string());
     }
 
     fn datetime(&self, text: &str, out: &mut String) -> Result<(), String> {
         match dates::parse_moment(text) {
             Ok(_) => {
-                out.push_str(text);
+                match (self.clock, canonical_local(text)) {
+                    (Some(Clock::Zone(_)), Some(local)) => self.wall_clock(local, out),
+                    _ => out.push_str(text),
+                }
                 return Ok(());
             }
             Err(MomentError::HasOffset) => {
@@ -385,7 +680,7 @@ impl Plan {
                     return self.local(moment, out);
                 }
             } else if let Ok(moment) = NaiveDateTime::parse_from_str(text, format) {
-                out.push_str(&moment.format("%Y-%m-%d %H:%M:%S").to_string());
+                self.wall_clock(moment, out);
                 return Ok(());
             }
         }
@@ -429,6 +724,14 @@ impl Plan {
     }
 }
 
+/// A canonical `YYYY-MM-DD HH:MM[:SS[.f]]` (space or `T`) as a chrono value.
+fn canonical_local(text: &str) -> Option<NaiveDateTime> {
+    let spaced = text.replacen('T', " ", 1);
+    NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%d %H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%d %H:%M"))
+        .ok()
+}
+
 fn cell<'r>(record: &'r csv::ByteRecord, position: usize, label: &str) -> Result<&'r str, CellError> {
     let bytes = record.get(position).unwrap_or_default();
     std::str::from_utf8(bytes)
@@ -446,7 +749,7 @@ mod tests {
         let keys: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
         let raw: Vec<String> = header.iter().map(|h| h.to_string()).collect();
         let ignored = vec![false; header.len()];
-        match Plan::resolve(Some(mapping), &specs, &keys, &raw, &ignored) {
+        match Plan::resolve(Some(mapping), &specs, &keys, &raw, &ignored, &HashMap::new()) {
             Ok(plan) => plan,
             Err(_) => panic!("plan did not resolve"),
         }
@@ -455,7 +758,7 @@ mod tests {
     fn apply(plan: &Plan, cells: &[&str]) -> Result<Vec<String>, String> {
         let record = csv::ByteRecord::from(cells.to_vec());
         let mut out = vec![String::new(); 3];
-        plan.apply(&record, &mut out).map_err(|e| e.reason)?;
+        plan.apply(&record, 2, &mut out).map_err(|e| e.reason)?;
         Ok(out)
     }
 
@@ -489,6 +792,79 @@ mod tests {
         let plan = super::tests::plan(&unzoned, &["start"]);
         assert!(apply(&plan, &["2026-11-02T08:00:00Z"]).is_err());
         assert_eq!(apply(&plan, &["11/02/2026 13:15"]).unwrap()[0], "2026-11-02 13:15:00");
+    }
+
+    #[test]
+    fn a_named_zone_follows_daylight_saving_on_each_date() {
+        let mapping = Mapping { time_zone: Some("America/New_York".into()), ..Default::default() };
+        let plan = plan(&mapping, &["start"]);
+        let local = |text: &str| apply(&plan, &[text]).unwrap()[0].clone();
+        // Spring forward on Sunday 2026-03-08: EST (−5) before, EDT (−4) after.
+        assert_eq!(local("2026-03-07T15:00:00Z"), "2026-03-07 10:00:00");
+        assert_eq!(local("2026-03-09T14:00:00Z"), "2026-03-09 10:00:00");
+        // Just after midnight on the Monday in EDT; a fixed −05:00 would put it on Sunday, a week earlier.
+        assert_eq!(local("2026-03-09T04:30:00Z"), "2026-03-09 00:30:00");
+        // Fall back on Sunday 2026-11-01: each instant of the repeated hour has one local time.
+        assert_eq!(local("2026-11-01T05:30:00Z"), "2026-11-01 01:30:00");
+        assert_eq!(local("2026-11-01T06:30:00Z"), "2026-11-01 01:30:00");
+        assert_eq!(local("2026-11-02T15:00:00Z"), "2026-11-02 10:00:00");
+        assert_eq!(local("2026-11-02T10:00:00-05:00"), "2026-11-02 10:00:00");
+        // Local times as written are kept; one in the spring-forward gap moves on by the gap.
+        assert_eq!(local("2026-03-08 02:30"), "2026-03-08 03:30:00");
+        assert_eq!(local("2026-11-01 01:30:00"), "2026-11-01 01:30:00");
+        assert_eq!(local("2026-03-08 09:15:00"), "2026-03-08 09:15:00");
+    }
+
+    #[test]
+    fn derived_ids_rows_joins_and_captures() {
+        let specs: Vec<ColumnSpec> =
+            ["session_id", "key", "client_id"].iter().map(|&name| ColumnSpec { name, required: false }).collect();
+        let header = ["a", "b", "label"];
+        let keys: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let mut mapping = Mapping::default();
+        mapping
+            .derive
+            .insert("session_id".into(), Derive { concat: vec!["a".into(), "b".into()], ..Default::default() });
+        mapping.derive.insert(
+            "client_id".into(),
+            Derive { column: Some("label".into()), pattern: Some(r"CL\d+-P\d+".into()), ..Default::default() },
+        );
+        let plan = Plan::resolve(Some(&mapping), &specs, &keys, &keys, &[false; 3], &HashMap::new()).ok().unwrap();
+        let mut out = vec![String::new(); 3];
+        plan.apply(&csv::ByteRecord::from(vec!["x", "y", "Cliént CL01-P000001"]), 7, &mut out).unwrap();
+        assert_eq!(out, ["x|y", "", "CL01-P000001"]);
+        let err = plan.apply(&csv::ByteRecord::from(vec!["x", "y", "nobody"]), 8, &mut out).unwrap_err();
+        assert_eq!(err.reason, r"does not match pattern `CL\d+-P\d+`");
+        let mut mapping = Mapping::default();
+        mapping.derive.insert("session_id".into(), Derive { row_number: true, ..Default::default() });
+        mapping.derive.insert(
+            "client_id".into(),
+            Derive { lookup: Some("clinicians".into()), by: Some("key".into()), ..Default::default() },
+        );
+        let lookups = HashMap::from([("client_id".to_owned(), HashMap::from([("k1".to_owned(), "C1".to_owned())]))]);
+        let header = ["key"];
+        let keys: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        let plan = Plan::resolve(Some(&mapping), &specs, &keys, &keys, &[false], &lookups).ok().unwrap();
+        plan.apply(&csv::ByteRecord::from(vec!["k1"]), 9, &mut out).unwrap();
+        assert_eq!(out, ["9", "k1", "C1"]);
+        let err = plan.apply(&csv::ByteRecord::from(vec!["k2"]), 10, &mut out).unwrap_err();
+        assert_eq!((err.reason.as_str(), err.value.as_str()), ("key not found in clinicians.csv", "k2"));
+    }
+
+    #[test]
+    fn derive_sections_are_checked() {
+        let derive =
+            |d: Derive| Mapping { derive: BTreeMap::from([("clinic_id".to_owned(), d)]), ..Default::default() };
+        let lookup =
+            |table: &str, by: &str| Derive { lookup: Some(table.into()), by: Some(by.into()), ..Default::default() };
+        assert!(check("sessions", &derive(lookup("clinicians", "clinician_id"))).is_ok());
+        assert!(check("sessions", &derive(lookup("sessions", "clinician_id"))).unwrap_err().contains("itself"));
+        assert!(check("sessions", &derive(lookup("clinicians", "client_id"))).unwrap_err().contains("key"));
+        assert!(check("sessions", &derive(Derive::default())).unwrap_err().contains("exactly one"));
+        let bad = Derive { column: Some("x".into()), pattern: Some("(".into()), ..Default::default() };
+        assert!(check("sessions", &derive(bad)).unwrap_err().contains("not a regular expression"));
+        let zone = Mapping { time_zone: Some("Mars/Olympus".into()), ..Default::default() };
+        assert!(check("sessions", &zone).unwrap_err().contains("IANA"));
     }
 
     #[test]

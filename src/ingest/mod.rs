@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod privacy;
 pub mod quality;
 pub mod reader;
+pub mod references;
 pub mod values;
 
 use polars::prelude::{PlFixedStateQuality, PlHashSet};
@@ -254,6 +255,9 @@ pub struct Sessions {
     /// The export carries note_signed_at at all (doc_late_share is empty otherwise).
     pub has_note_signed: bool,
     pub has_high_acuity: bool,
+    /// The mapping sets one status for every row (an export of attended visits only): no-shows
+    /// and cancellations were not exported, so their counts and rates are not available.
+    pub status_constant: bool,
 }
 
 impl Sessions {
@@ -363,6 +367,8 @@ pub struct Dataset {
     pub wellbeing: Option<Wellbeing>,
     /// One report per file present, in SPEC order.
     pub files: Vec<FileReport>,
+    /// Clinicians and clinics found in one file and not in another.
+    pub references: Vec<references::Mismatch>,
 }
 
 const fn required(name: &'static str) -> ColumnSpec {
@@ -441,9 +447,71 @@ fn estimated_rows(dir: &Path, table: &Table) -> usize {
     rows + rows / 16
 }
 
-fn table<'a>(config: &'a Config, file: &'static str, columns: &'a [ColumnSpec], optional: bool) -> Table<'a> {
-    let mapping = mapping::table_of(file).and_then(|name| config.mapping.get(name));
-    Table { file, columns, optional, mapping, hash: true }
+/// The configuration as the readers use it: the global time zone carried into every mapping that
+/// sets no clock of its own, and the values of each mapping's lookups, read beforehand.
+pub struct Inputs {
+    config: Config,
+    lookups: HashMap<&'static str, HashMap<String, mapping::LookupValues>>,
+}
+
+impl std::ops::Deref for Inputs {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Inputs {
+    pub fn new(dir: &Path, config: &Config) -> Result<Inputs> {
+        let mut config = config.clone();
+        if let Some(zone) = &config.time_zone {
+            for (name, _, _) in mapping::TABLES {
+                let section = config.mapping.entry((*name).to_owned()).or_default();
+                if section.time_zone.is_none() && section.utc_offset.is_none() {
+                    section.time_zone = Some(zone.clone());
+                }
+            }
+        }
+        let mut inputs = Inputs { config, lookups: HashMap::new() };
+        let mut lookups = HashMap::new();
+        for (name, file, _) in mapping::TABLES {
+            let Some(section) = inputs.config.mapping.get(*name) else { continue };
+            let mut values = HashMap::new();
+            for (column, other, by) in mapping::lookups(section) {
+                values.insert(column.to_owned(), inputs.lookup_values(dir, other, by, column)?);
+            }
+            if !values.is_empty() {
+                lookups.insert(*file, values);
+            }
+        }
+        inputs.lookups = lookups;
+        Ok(inputs)
+    }
+
+    /// `column` by `by` in table `other`, from every row with both cells filled (the first row
+    /// of a key wins). The table is read through its own mapping.
+    fn lookup_values(&self, dir: &Path, other: &str, by: &str, column: &str) -> Result<mapping::LookupValues> {
+        let Some((_, file, specs)) = mapping::TABLES.iter().find(|(name, _, _)| *name == other) else {
+            return Ok(HashMap::new());
+        };
+        let index = |name: &str| specs.iter().position(|s| s.name == name).unwrap_or(0);
+        let (key_at, value_at) = (index(by), index(column));
+        let mut values = HashMap::new();
+        read_table(dir, &Table { hash: false, ..table(self, file, specs, false) }, |row, _| {
+            let (key, value) = (row.get(key_at)?, row.get(value_at)?);
+            if !key.is_empty() && !value.is_empty() {
+                values.entry(key.to_owned()).or_insert_with(|| value.to_owned());
+            }
+            Ok(())
+        })?;
+        Ok(values)
+    }
+}
+
+fn table<'a>(inputs: &'a Inputs, file: &'static str, columns: &'a [ColumnSpec], optional: bool) -> Table<'a> {
+    let mapping = mapping::table_of(file).and_then(|name| inputs.config.mapping.get(name));
+    Table { file, columns, optional, mapping, lookups: inputs.lookups.get(file), hash: true }
 }
 
 fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
@@ -476,7 +544,7 @@ fn moment_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<M
         }
         Err(MomentError::HasOffset) => Err(CellError::new(
             column,
-            "datetime with a UTC offset (export clinic-local time without an offset)",
+            "datetime with a UTC offset (set time_zone in the config, or export clinic-local time)",
             value,
         )),
     }
@@ -489,7 +557,7 @@ fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, Cell
 
 /// sessions.csv. Read once collecting the ids' hashes; only an export with a repeated session_id
 /// is read a second time, rejecting each repeat on its line.
-fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
+fn load_sessions(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
     let mut trial_ids = ids.clone();
     let (sessions, report, check) =
         read_sessions(dir, config, &mut trial_ids, IdCheck::Collect(Vec::new(), PlFixedStateQuality::default()))?;
@@ -505,7 +573,7 @@ fn load_sessions(dir: &Path, config: &Config, ids: &mut Ids) -> Result<(Sessions
 
 fn read_sessions(
     dir: &Path,
-    config: &Config,
+    config: &Inputs,
     ids: &mut Ids,
     mut seen: IdCheck,
 ) -> Result<(Sessions, FileReport, IdCheck)> {
@@ -567,12 +635,15 @@ fn read_sessions(
         let file = config.mapping.get("sessions").and_then(|m| m.source.clone()).unwrap_or_else(|| SESSIONS.into());
         return Err(Error::MissingOneOf { file, line: 1, columns: "`duration_min` or `end`".into() });
     }
-    sessions.has_note_signed = report.columns.contains(&"note_signed_at");
-    sessions.has_high_acuity = report.columns.contains(&"high_acuity");
+    // A column a mapping sets to one value carries no variation: not exported, not zero.
+    let exported = |column: &str| report.columns.contains(&column) && !report.constants.contains(&column);
+    sessions.has_note_signed = exported("note_signed_at");
+    sessions.has_high_acuity = exported("high_acuity");
+    sessions.status_constant = report.constants.contains(&"status");
     Ok((sessions, report, seen))
 }
 
-fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
+fn load_admin(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
     let specs = ADMIN_TIME_COLUMNS;
     let mut admin = AdminTime::default();
     let report = read_table(dir, &table(config, ADMIN_TIME, &specs, true), |row, _| {
@@ -596,11 +667,12 @@ fn load_admin(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Admi
         admin.after_hours.push(after_hours);
         Ok(())
     })?;
-    admin.has_after_hours = report.as_ref().is_some_and(|r| r.columns.contains(&"after_hours"));
+    admin.has_after_hours =
+        report.as_ref().is_some_and(|r| r.columns.contains(&"after_hours") && !r.constants.contains(&"after_hours"));
     Ok(report.map(|r| (admin, r)))
 }
 
-fn load_waitlist(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
+fn load_waitlist(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
     let specs = WAITLIST_COLUMNS;
     let mut waitlist = Waitlist::default();
     let mut seen = SeenIds::default();
@@ -635,7 +707,7 @@ fn load_waitlist(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(W
     Ok(report.map(|r| (waitlist, r)))
 }
 
-fn load_roster(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
+fn load_roster(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
     let specs = CLINICIANS_COLUMNS;
     let mut roster = Roster::default();
     let mut seen = HashSet::new();
@@ -662,7 +734,7 @@ fn load_roster(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Ros
     Ok(report.map(|r| (roster, r)))
 }
 
-fn load_wellbeing(dir: &Path, config: &Config, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
+fn load_wellbeing(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
     let specs = WELLBEING_COLUMNS;
     let mut wellbeing = Wellbeing::default();
     let report = read_table(dir, &table(config, WELLBEING, &specs, true), |row, _| {
@@ -727,13 +799,39 @@ pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> 
     Ok(())
 }
 
-/// `caseload validate`: reads the folder once and returns its data-quality summary, and the
-/// reject-share failure, if any, after it (file-level errors come back as `Err`).
-pub fn validate(dir: &Path, config: &Config) -> Result<(Vec<quality::FileQuality>, Result<()>)> {
+/// What `caseload validate` found: the data-quality summary, the referential mismatches, and the
+/// failure to report after them, if any (file-level errors come back as `Err` instead).
+pub struct Validation {
+    pub files: Vec<quality::FileQuality>,
+    pub references: Vec<references::Mismatch>,
+    pub outcome: Result<()>,
+}
+
+/// `caseload validate`: reads the folder once. Fails after the summary on a reject share over its
+/// limit, and with `strict` also when more than `max_unrostered_share` of the sessions name a
+/// clinician that the roster does not list.
+pub fn validate(dir: &Path, config: &Config, strict: bool) -> Result<Validation> {
     let mut data = load_unchecked(dir, config)?;
     data.note_roster_elsewhere(|n| n.to_string());
-    let summary = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
-    Ok((summary, check_reject_shares(&data.files, config)))
+    let files = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
+    let mut outcome = check_reject_shares(&data.files, config);
+    let share = references::unrostered_share(&data.references);
+    if outcome.is_ok() && strict && share > config.max_unrostered_share {
+        let source = data.files.first().map_or_else(|| SESSIONS.to_owned(), FileReport::source_name);
+        let first = data
+            .references
+            .iter()
+            .find(|m| m.found_in == SESSIONS && m.missing_from == CLINICIANS && m.kind == "clinician")
+            .map(|m| m.examples.join(", "))
+            .unwrap_or_default();
+        outcome = Err(Error::Data(format!(
+            "{source}: {:.1} % of sessions name a clinician that {CLINICIANS} does not list, more than \
+             max_unrostered_share ({:.1} %); first: {first}",
+            share * 100.0,
+            config.max_unrostered_share * 100.0
+        )));
+    }
+    Ok(Validation { files, references: data.references, outcome })
 }
 
 /// Reads the input folder without judging reject shares (`validate` reports them first).
@@ -741,6 +839,7 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
     }
+    let config = &Inputs::new(dir, config)?;
     // sessions.csv on one core, the other files on the other, each with its own ids; the second
     // set of codes is then mapped onto the first. Errors are reported in file order.
     let mut ids = Ids::default();
@@ -762,7 +861,7 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     });
     let (mut sessions, mut sessions_report) = sessions?;
     if sessions_report.rows_read == 0 {
-        return Err(Error::NoRows { file: SESSIONS.into() });
+        return Err(Error::NoRows { file: sessions_report.source_name() });
     }
     let (waitlist, admin, roster, wellbeing, sessions_sha256) =
         others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
@@ -808,8 +907,9 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
     if let Some(a) = admin.as_mut() {
         a.shrink_to_fit();
     }
-    let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files };
+    let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files, references: Vec::new() };
     data.describe_files();
+    data.references = references::check(&data);
     Ok(data)
 }
 
@@ -901,6 +1001,22 @@ impl Dataset {
                  used for them in every clinic"
             ));
         }
+    }
+
+    /// Figures that the export cannot give, although their file is there, with the reason: a
+    /// column set to one value for every row carries no variation, so what rests on it is not
+    /// available rather than 0.
+    pub fn not_exported(&self) -> Vec<(&'static str, String)> {
+        let mut figures = Vec::new();
+        if self.sessions.status_constant {
+            let source = self.files.first().map_or_else(|| SESSIONS.to_owned(), FileReport::source_name);
+            let reason = format!(
+                "the export holds one status for every row ({source}: status set by a constant in the mapping, \
+                 e.g. attended visits only), so no-shows and cancellations were not exported"
+            );
+            figures.push(("no_show_rate", reason));
+        }
+        figures
     }
 
     /// SPEC §2: the latest date of anything that has happened in the inputs.

@@ -20,7 +20,9 @@ pub struct RejectReason {
 
 #[derive(Debug, Serialize)]
 pub struct FileQuality {
+    /// The canonical table (`sessions.csv`) and the file actually read (`appointments.csv`).
     pub file: String,
+    pub source: String,
     pub path: String,
     pub bytes: u64,
     pub rows_read: u64,
@@ -55,6 +57,7 @@ pub fn reject_reasons(report: &FileReport) -> Vec<RejectReason> {
 pub fn summarise(report: &FileReport, max_reject_share: f64) -> FileQuality {
     FileQuality {
         file: report.file.clone(),
+        source: report.source_name(),
         path: report.path.clone(),
         bytes: report.bytes,
         rows_read: report.rows_read,
@@ -79,13 +82,26 @@ pub fn date_range(report: &FileReport) -> String {
     }
 }
 
+/// Referential mismatches for a terminal, with their first ids.
+pub fn references_text(mismatches: &[super::references::Mismatch]) -> String {
+    let mut out = String::new();
+    if !mismatches.is_empty() {
+        out.push_str("ids that match nothing elsewhere:\n");
+    }
+    for m in mismatches {
+        out.push_str(&format!("  {} (first: {})\n", m.sentence(&|n| n.to_string()), m.examples.join(", ")));
+    }
+    out
+}
+
 /// Plain-text summary for a terminal.
 pub fn to_text(files: &[FileQuality]) -> String {
     let mut out = String::new();
     for f in files {
+        let name = if f.source == f.file { f.file.clone() } else { format!("{} (as {})", f.source, f.file) };
         out.push_str(&format!(
             "{} ({}): {} rows read, {} accepted, {} rejected (limit {:.1} %)\n",
-            f.file,
+            name,
             f.path,
             f.rows_read,
             f.rows_accepted,

@@ -3,12 +3,12 @@
 
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::mapping::{Mapping, Plan};
+use super::mapping::{LookupValues, Mapping, Plan};
 use super::privacy;
 use crate::dates::Day;
 use crate::error::{Error, Result};
@@ -62,6 +62,8 @@ pub struct FileReport {
     pub warnings: Vec<String>,
     /// Canonical columns the file provides (directly or through its mapping).
     pub columns: Vec<&'static str>,
+    /// Canonical columns a mapping sets to one value for every row (not exported).
+    pub constants: Vec<&'static str>,
     /// First and last day the accepted rows are about.
     pub first_day: Option<Day>,
     pub last_day: Option<Day>,
@@ -257,6 +259,8 @@ pub struct Table<'a> {
     pub columns: &'a [ColumnSpec],
     pub optional: bool,
     pub mapping: Option<&'a Mapping>,
+    /// Values of the mapping's lookup columns by key, read from the other tables beforehand.
+    pub lookups: Option<&'a HashMap<String, LookupValues>>,
     /// Whether to hash the file while reading it (else `FileReport::sha256` stays empty for the
     /// caller to fill in, see `sha256_file`).
     pub hash: bool,
@@ -360,14 +364,16 @@ pub fn read_table(
             }
         }
     }
-    let plan = Plan::resolve(table.mapping, columns, &keys, &raw, &ignored).map_err(|e| {
-        let names: Vec<String> = e.missing.iter().map(|c| format!("`{c}`")).collect();
-        let column = match names.len() {
-            1 => format!("required column {} is", names[0]),
-            _ => format!("required columns {} are", names.join(", ")),
-        };
-        Error::MissingColumn { file: file.to_owned(), line: header_line, column }
-    })?;
+    let no_lookups = HashMap::new();
+    let plan = Plan::resolve(table.mapping, columns, &keys, &raw, &ignored, table.lookups.unwrap_or(&no_lookups))
+        .map_err(|e| {
+            let names: Vec<String> = e.missing.iter().map(|c| format!("`{c}`")).collect();
+            let column = match names.len() {
+                1 => format!("required column {} is", names[0]),
+                _ => format!("required columns {} are", names.join(", ")),
+            };
+            Error::MissingColumn { file: file.to_owned(), line: header_line, column }
+        })?;
     let positions = plan.positions();
     let id_columns: Vec<usize> =
         columns.iter().enumerate().filter(|(_, c)| c.name.ends_with("_id")).map(|(i, _)| i).collect();
@@ -376,6 +382,7 @@ pub fn read_table(
         file: table.file.to_owned(),
         path: path.display().to_string(),
         columns: (0..columns.len()).filter(|&i| plan.present(i)).map(|i| columns[i].name).collect(),
+        constants: (0..columns.len()).filter(|&i| plan.constant(i)).map(|i| columns[i].name).collect(),
         ..Default::default()
     };
     if file != table.file {
@@ -453,7 +460,7 @@ pub fn read_table(
             report.rejects.push(Reject { line, column, reason: cell.reason, value: cell.value });
         };
         if !plan.passthrough {
-            if let Err(cell) = plan.apply(&record, &mut mapped) {
+            if let Err(cell) = plan.apply(&record, line, &mut mapped) {
                 reject(cell);
                 continue;
             }
@@ -478,6 +485,11 @@ pub fn read_table(
             Ok(()) => report.rows_accepted += 1,
             Err(cell) => reject(cell),
         }
+    }
+    for (label, other, unmatched) in plan.unmatched() {
+        report
+            .warnings
+            .push(format!("{unmatched} row(s) have a key that {other}.csv lacks; {label} took the mapping's fallback"));
     }
     let hashing = reader.into_inner().into_inner();
     report.bytes = hashing.bytes;

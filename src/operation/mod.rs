@@ -187,8 +187,10 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             .collect();
         if !unlisted.is_empty() {
             let count = people(unlisted.len());
+            let share = ingest::references::unrostered_share(&data.references) * 100.0;
             warnings.push(format!(
-                "{count} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE."
+                "{count} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE; \
+                 {share:.1} % of the sessions are theirs (see the data-quality section)."
             ));
         }
     }

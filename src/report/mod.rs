@@ -11,6 +11,7 @@ pub mod tables;
 
 use polars::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::config::Config;
@@ -99,6 +100,8 @@ pub struct Summary {
     pub extra_fte: Option<f64>,
     /// Figures left null by small-cell suppression (advocacy audience).
     pub suppressed: Vec<&'static str>,
+    /// Figures left null because the export does not hold what they need, with the reason.
+    pub not_available: BTreeMap<&'static str, String>,
     /// The small-cell threshold the report's sentences cite.
     #[serde(skip)]
     pub min_cell: u32,
@@ -234,6 +237,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
             .map(|v| (v * 10_000.0).round() / 10_000.0),
         extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
         suppressed,
+        not_available: input.data.not_exported().into_iter().collect(),
         min_cell: input.config.min_cell,
     }
 }
@@ -490,7 +494,14 @@ fn html_page(
         (na(summary.admin_hours, &hours), "admin hours".to_owned()),
         (na(summary.admin_ratio, &|r| format!("{r:.2}")), "admin hours per client hour".to_owned()),
         (na(summary.after_hours, &hours), "hours worked after hours".to_owned()),
-        (percent(summary.no_show_rate), "no-show rate".to_owned()),
+        (
+            if summary.not_available.contains_key("no_show_rate") {
+                "not available".to_owned()
+            } else {
+                percent(summary.no_show_rate)
+            },
+            "no-show rate".to_owned(),
+        ),
     ];
     page.raw("<div class=\"cards\">");
     for (value, label) in cards {
@@ -503,6 +514,9 @@ fn html_page(
     page.raw("</div>");
     for warning in input.warnings {
         page.raw(&format!("<p class=\"note warn\">Note: {}</p>", escape(warning)));
+    }
+    if let Some(reason) = summary.not_available.get("no_show_rate") {
+        page.raw(&format!("<p class=\"note\">No-show rate: not available, because {}.</p>", escape(reason)));
     }
     if let Some(m) = input.protection.min_cell {
         let [small, complementary, withheld] = input.protection.counts();
@@ -547,6 +561,7 @@ fn html_page(
     page.raw("</details>");
 
     page.raw("<h3>By clinic</h3>");
+    let no_show_exported = !input.data.sessions.status_constant;
     let rows: Vec<Vec<String>> = (0..totals.frame.height())
         .map(|r| {
             let text = |column: &str, show: &dyn Fn(Option<f64>) -> String| totals.text(column, r, show);
@@ -559,7 +574,7 @@ fn html_page(
                 if has_admin { hours(f64_at(totals, "admin_hours", r).unwrap_or(0.0)) } else { "–".into() },
                 if has_admin { text("admin_ratio", &|v| optional(v, 2)) } else { "–".into() },
                 hours(i64_at(totals, "sessions_attended", r) as f64),
-                text("no_show_rate", &percent),
+                if no_show_exported { text("no_show_rate", &percent) } else { "not available".into() },
             ]
         })
         .collect();
@@ -574,7 +589,7 @@ fn html_page(
     burnout_section::write(dir, input, input.audience, &mut page)?;
     clinics_section(input, totals, &mut page);
     trend_section(dir, history, &mut page)?;
-    data_quality(&mut page, &input.data.files, input.protection);
+    data_quality(&mut page, input.data, input.protection);
     methods(&mut page, input.config, input.protection, &totals.overrides);
     page.raw(&format!(
         "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
@@ -647,7 +662,14 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
                 "After-hours hours".to_owned(),
                 if has_admin { na(f64_at(totals, "after_hours", r), &hours) } else { "–".into() },
             ],
-            vec!["No-show rate".to_owned(), protected.text("no_show_rate", r, &percent)],
+            vec![
+                "No-show rate".to_owned(),
+                if input.data.sessions.status_constant {
+                    "not available".to_owned()
+                } else {
+                    protected.text("no_show_rate", r, &percent)
+                },
+            ],
             vec![
                 "Clinicians by risk tier (low / moderate / high)".to_owned(),
                 format!("{} / {} / {}", tier_count("risk_low"), tier_count("risk_moderate"), tier_count("risk_high")),
@@ -768,7 +790,18 @@ fn trend_section(dir: &Path, history: &History, page: &mut Page) -> Result<()> {
     Ok(())
 }
 
-fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) {
+/// "appointments.csv (sessions.csv)" for a file read through a mapping's source, else the name.
+fn file_name(f: &FileReport) -> String {
+    let source = f.source_name();
+    if source == f.file {
+        source
+    } else {
+        format!("{source} ({})", f.file)
+    }
+}
+
+fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
+    let files = &data.files;
     page.section("data-quality", "Data quality");
     let rows: Vec<Vec<String>> = files
         .iter()
@@ -782,7 +815,7 @@ fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) 
                 }
             };
             vec![
-                f.file.clone(),
+                file_name(f),
                 rows(f.rows_read),
                 rows(f.rows_accepted),
                 rows(f.rejects.len() as u64),
@@ -808,9 +841,42 @@ fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) 
         &rows,
     );
     let notes: Vec<Vec<String>> =
-        files.iter().flat_map(|f| f.warnings.iter().map(|w| vec![f.file.clone(), w.clone()])).collect();
+        files.iter().flat_map(|f| f.warnings.iter().map(|w| vec![file_name(f), w.clone()])).collect();
     if !notes.is_empty() {
         page.table("How the files were read", &["File", "Note"], &notes);
+    }
+    if !data.references.is_empty() {
+        // A person's id is published in the internal audience only.
+        let internal = protection.min_cell.is_none();
+        let rows: Vec<Vec<String>> = data
+            .references
+            .iter()
+            .map(|m| {
+                let kind = if m.kind == "clinician" { "Clinicians" } else { "Clinics" };
+                let ids = if m.kind == "clinician" { protection.people(m.ids as i64) } else { m.ids.to_string() };
+                let mut row = vec![
+                    kind.to_owned(),
+                    m.found_in.to_owned(),
+                    m.missing_from.to_owned(),
+                    ids,
+                    format!("{} ({:.1} %)", m.rows, m.share * 100.0),
+                ];
+                if internal {
+                    row.push(m.examples.join(", "));
+                }
+                row
+            })
+            .collect();
+        let mut header = vec!["Ids", "Found in", "Not in", "How many", "Rows there"];
+        if internal {
+            header.push("First ids");
+        }
+        page.table(
+            "Ids that match nothing in another file (an export whose ids come from another system reads cleanly \
+             and still means nothing: check these before quoting the figures)",
+            &header,
+            &rows,
+        );
     }
     let missing: Vec<&str> = [ADMIN_TIME, crate::ingest::WAITLIST, CLINICIANS]
         .into_iter()
@@ -836,7 +902,7 @@ fn data_quality(page: &mut Page, files: &[FileReport], protection: &Protection) 
             };
             f.rejects_by_reason()
                 .into_iter()
-                .map(|(reason, n)| vec![f.file.clone(), reason.clone(), n.to_string(), first_lines(&reason)])
+                .map(|(reason, n)| vec![file_name(f), reason.clone(), n.to_string(), first_lines(&reason)])
                 .collect::<Vec<_>>()
         })
         .collect();
