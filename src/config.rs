@@ -120,6 +120,40 @@ impl Default for Tiers {
     }
 }
 
+/// The backlog projection (the funding ask as a projection).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectionSettings {
+    /// Weeks projected after the last complete week.
+    pub horizon_weeks: u32,
+    /// Simulated runs per scenario; the report gives their 10th, 50th and 90th percentiles.
+    pub runs: u32,
+    /// Seed of the simulation: same inputs, config, as_of and seed give the same projection.
+    pub seed: u64,
+    /// Capacity for variable demand: the mean wait aimed at is the routine standard / factor
+    /// (4 keeps about 98 % within the standard when waits are roughly exponential).
+    pub factor: f64,
+}
+
+impl Default for ProjectionSettings {
+    fn default() -> Self {
+        ProjectionSettings { horizon_weeks: 52, runs: 1000, seed: 1, factor: 4.0 }
+    }
+}
+
+/// A user scenario (`[[scenarios]]`): extra clinicians, admin brought to a ratio, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    /// FTE added; each gives direct_hours_per_fte.green client hours a week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_fte: Option<f64>,
+    /// Admin hours above this ratio to direct hours turned into client time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_ratio: Option<f64>,
+}
+
 /// Days within which a referral should be seen, by urgency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -169,6 +203,10 @@ pub struct Config {
     pub standard_days: Standards,
     pub tiers: Tiers,
     pub components: Components,
+    pub projection: ProjectionSettings,
+    /// `[[scenarios]]`: named projections of the user's own (extra FTE, an admin-ratio target).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// `[mapping.<table>]`: how a practice system's export maps onto a canonical file (SPEC §1).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub mapping: BTreeMap<String, Mapping>,
@@ -193,6 +231,8 @@ impl Default for Config {
             standard_days: Standards::default(),
             tiers: Tiers::default(),
             components: Components::default(),
+            projection: ProjectionSettings::default(),
+            scenarios: Vec::new(),
             mapping: BTreeMap::new(),
         }
     }
@@ -261,6 +301,36 @@ impl Config {
         }
         if self.tiers.sustained_weeks > self.tiers.sustained_of {
             return Err("tiers.sustained_weeks must not exceed tiers.sustained_of".into());
+        }
+        let p = &self.projection;
+        if p.horizon_weeks == 0 || p.horizon_weeks > 520 || p.runs == 0 || p.runs > 100_000 {
+            return Err("projection: horizon_weeks must be 1–520 and runs 1–100000".into());
+        }
+        if !(p.factor.is_finite() && p.factor > 0.0) {
+            return Err("projection.factor must be positive".into());
+        }
+        for s in &self.scenarios {
+            if s.name.trim().is_empty() {
+                return Err("[[scenarios]]: every scenario needs a name".into());
+            }
+            if s.extra_fte.is_none() && s.admin_ratio.is_none() {
+                return Err(format!("[[scenarios]] {}: give extra_fte, admin_ratio or both", s.name));
+            }
+            if s.extra_fte.is_some_and(|f| !(f.is_finite() && f >= 0.0))
+                || s.admin_ratio.is_some_and(|r| !(r.is_finite() && r >= 0.0))
+            {
+                return Err(format!("[[scenarios]] {}: extra_fte and admin_ratio must be 0 or more", s.name));
+            }
+            if [
+                crate::indicators::projection::AS_NOW,
+                crate::indicators::projection::CAPACITY_GAP,
+                crate::indicators::projection::ADMIN_AT_TARGET,
+            ]
+            .contains(&s.name.as_str())
+                || self.scenarios.iter().filter(|o| o.name == s.name).count() > 1
+            {
+                return Err(format!("[[scenarios]] {}: the name is taken", s.name));
+            }
         }
         if !(0.0..=1.0).contains(&self.max_unrostered_share) {
             return Err("max_unrostered_share must be between 0 and 1".into());
@@ -396,6 +466,15 @@ impl Config {
              # sustained = high in at least sustained_weeks of the last sustained_of weeks.\n\
              [tiers]\nmoderate = {:?}\nhigh = {:?}\nsustained_weeks = {}\nsustained_of = {}\n\n",
             self.tiers.moderate, self.tiers.high, self.tiers.sustained_weeks, self.tiers.sustained_of
+        ));
+        let p = &self.projection;
+        out.push_str(&format!(
+            "# The backlog projection: weeks after the last complete week, simulated runs per scenario, the\n\
+             # simulation's seed, and the factor of the capacity for variable demand (mean wait = routine standard / factor).\n\
+             [projection]\nhorizon_weeks = {}\nruns = {}\nseed = {}\nfactor = {:?}\n\n\
+             # Scenarios of your own, each projected beside as now, the capacity gap and admin at target:\n\
+             # [[scenarios]]\n# name = \"two more clinicians\"\n# extra_fte = 2.0          # and/or admin_ratio = 0.5\n\n",
+            p.horizon_weeks, p.runs, p.seed, p.factor
         ));
         let why = [
             "Direct client hours per FTE-week, mean over worked weeks of the risk window (SPEC 3 table: 20 sustainable, 30 overloaded).",

@@ -53,6 +53,8 @@ pub struct Access {
     pub capacity: DataFrame,
     /// Network-wide series behind the access charts.
     pub detail: Detail,
+    /// The backlog projected under each scenario, per clinic and for the network.
+    pub projection: super::projection::Projection,
 }
 
 /// The network's survival curve for one urgency row of `waits`.
@@ -544,6 +546,65 @@ fn capacity_frame(
     DataFrame::new_infer_height(frame)
 }
 
+/// What each group brings to the projection: its weekly flows over the capacity window and its
+/// capacity row (`capacity` has one row per group, in `groups` order).
+fn projection_inputs(
+    data: &Dataset,
+    detail: &DataFrame,
+    referrals: &[Referral],
+    groups: &[u32],
+    window: &Window,
+    config: &Config,
+    capacity: &DataFrame,
+) -> PolarsResult<Vec<super::projection::GroupInput>> {
+    use super::projection::{GroupInput, WeekFlow};
+    let capacity_window = Window::new(window.as_of, config.capacity_window_weeks);
+    let weeks = f64::from(config.capacity_window_weeks);
+    let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
+    let in_window = detail.clone().lazy().filter(col("week").gt_eq(lit(capacity_window.first_week)));
+    let reclaim_at = |target: f64| -> PolarsResult<Option<BTreeMap<u32, f64>>> {
+        match data.admin {
+            Some(_) => Ok(Some(sums_by_clinic(
+                in_window.clone(),
+                (hours("admin_s") - lit(target) * hours("direct_s")).clip_min(lit(0.0)),
+            )?)),
+            None => Ok(None),
+        }
+    };
+    let user: Vec<Option<BTreeMap<u32, f64>>> = config
+        .scenarios
+        .iter()
+        .map(|s| Ok(s.admin_ratio.map(reclaim_at).transpose()?.flatten()))
+        .collect::<PolarsResult<_>>()?;
+    let value =
+        |column: &str, row: usize| -> Option<f64> { capacity.column(column).ok()?.get(row).ok()?.extract::<f64>() };
+    Ok(groups
+        .iter()
+        .enumerate()
+        .map(|(row, &group)| GroupInput {
+            clinic: group,
+            weeks: weekly(referrals, group, &capacity_window)
+                .iter()
+                .map(|w| WeekFlow {
+                    referrals: w.referrals as f64,
+                    first_seen: w.first_seen as f64,
+                    closed_unseen: w.closed_unseen as f64,
+                })
+                .collect(),
+            backlog: value("backlog", row).unwrap_or(0.0),
+            target_backlog: value("target_backlog", row).unwrap_or(0.0),
+            hours_per_client: value("hours_per_client", row),
+            gap_extra_starts: value("extra_starts_per_week", row).unwrap_or(0.0),
+            gap_extra_fte: value("extra_fte", row),
+            reclaim_hours: value("admin_reclaim_hours_per_week", row),
+            user_reclaim_hours: user
+                .iter()
+                .map(|by| by.as_ref().map(|m| m.get(&group).copied().unwrap_or(0.0) / weeks))
+                .collect(),
+        })
+        .collect())
+}
+
 /// Only weeks whose every referral has reached its deadline: a week judged on its urgent and
 /// emergency referrals alone would look better or worse than it is.
 fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> Vec<WeekStandard> {
@@ -580,12 +641,15 @@ pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Con
     let (followup, gap_business_days) = followup(data, window, config)?;
     let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
+    let inputs = projection_inputs(data, detail, &referrals, &groups, window, config, &capacity)?;
+    let projection = super::projection::compute(&inputs, config, window.last_week);
     Ok(Some(Access {
         waitlist_weeks,
         waits,
         followup,
         capacity,
         detail: Detail { curves, within_by_week, gap_business_days },
+        projection,
     }))
 }
 

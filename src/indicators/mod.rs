@@ -3,6 +3,7 @@
 pub mod access;
 pub mod burnout;
 pub mod frames;
+pub mod projection;
 pub mod survival;
 pub mod wellbeing;
 pub mod workload;

@@ -140,6 +140,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         log::warn(&format!("removed {} left by an interrupted run", leftover.display()));
     }
     let history = History::load(out)?;
+    let projections = crate::report::projections::Projections::load(out)?;
 
     log::info(&format!("reading {}", options.input.display()));
     let mut data = ingest::load(&options.input, config)?;
@@ -236,6 +237,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         warnings: &warnings,
         audience: options.audience,
         protection: &protection,
+        projections: &projections,
     };
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");
@@ -289,6 +291,10 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous = publish::publish_report(out, &staging, &name, &run_id)?;
     checkpoint("publish-history")?;
     publish::replace_file(out, history::FILE, &history.to_csv())?;
+    if let Some(access) = access.as_ref() {
+        let projections = projections.with(as_of, &access.projection, &data.ids);
+        publish::replace_file(out, crate::report::projections::FILE, &projections.to_csv())?;
+    }
     // `latest` follows the newest as_of in the history, this run's included.
     let no_latest = std::fs::symlink_metadata(out.join(publish::LATEST)).is_err();
     if no_latest || history.latest_as_of().is_none_or(|latest| latest <= name.as_str()) {

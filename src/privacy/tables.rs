@@ -465,6 +465,14 @@ impl Protection {
         self.tables.insert("waitlist_weeks", weeks);
         self.tables.insert("waits", waits);
         self.tables.insert("capacity", capacity);
+        // A clinic whose backlog is not published gets no projection of its own (it still counts
+        // in the network's, which is projected from the network's own flows).
+        let clinics = access.capacity.column("clinic")?.u32()?.clone();
+        let hidden: std::collections::BTreeSet<u32> = (0..access.capacity.height())
+            .filter(|&r| self.text("capacity", "backlog", r).is_some())
+            .filter_map(|r| clinics.get(r))
+            .collect();
+        access.projection.retain(|clinic| !hidden.contains(&clinic));
         Ok(())
     }
 

@@ -30,6 +30,8 @@ pub struct Rendered {
     pub within: Chart,
     pub followup: Chart,
     pub capacity: Chart,
+    /// The fan chart of the projection; None when the network's backlog is not published.
+    pub projection: Option<Chart>,
 }
 
 fn i32_at(frame: &DataFrame, column: &str, row: usize) -> Option<i32> {
@@ -164,7 +166,9 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         || rayon::join(draw_backlog, draw_survival),
         || rayon::join(draw_within, || rayon::join(draw_followup_chart, draw_capacity)),
     );
+    let projection = super::projection_section::write_files(dir, input, access)?;
     Ok(Some(Rendered {
+        projection,
         backlog: backlog?,
         survival: survival?,
         within: within?,
@@ -546,8 +550,9 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         ],
         &rows,
     );
+    super::projection_section::section(page, input, access, rendered.projection.as_ref());
     page.raw(&format!(
-        "<p class=\"note\">Tables: {}.</p>",
+        "<p class=\"note\">Tables: {}, data/scenarios.csv, data/projection.csv.</p>",
         escape(&TABLES.iter().map(|t| format!("data/{t}.csv")).collect::<Vec<_>>().join(", "))
     ));
     page.end_section();

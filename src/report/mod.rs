@@ -7,6 +7,8 @@ pub mod burnout_section;
 pub mod charts;
 pub mod history;
 pub mod html;
+pub mod projection_section;
+pub mod projections;
 pub mod tables;
 
 use polars::prelude::*;
@@ -39,6 +41,8 @@ pub struct ReportInput<'a> {
     pub audience: Audience,
     /// Small-cell suppression in force (advocacy): what each protected table shows instead.
     pub protection: &'a Protection,
+    /// Earlier nights' as-now projections (projections.csv), for the projection-against-actual view.
+    pub projections: &'a projections::Projections,
 }
 
 impl ReportInput<'_> {
