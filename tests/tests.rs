@@ -10,5 +10,6 @@ mod ingest;
 mod mapping_examples;
 mod operation;
 mod privacy;
+mod projection;
 mod sample;
 mod workload;

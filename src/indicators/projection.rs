@@ -69,6 +69,9 @@ struct Plan {
     name: String,
     extra_fte: f64,
     extra_starts: f64,
+    /// Extra first appointments once the target is reached: the capacity gap's clearance part
+    /// ends there and only keeping pace with referrals goes on; other scenarios keep theirs.
+    sustain: f64,
 }
 
 /// Percentiles of the backlog at the end of one projected week.
@@ -215,7 +218,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Runs × (horizon + 1) backlogs of one scenario, and the first week each run reaches the target.
-fn simulate(input: &GroupInput, extra: f64, horizon: usize, runs: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
+fn simulate(input: &GroupInput, plan: &Plan, horizon: usize, runs: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<usize>) {
     let bootstrap = input.weeks.len() >= MIN_BOOTSTRAP_WEEKS;
     let n = input.weeks.len().max(1) as f64;
     let mean = |f: fn(&WeekFlow) -> f64| input.weeks.iter().map(f).sum::<f64>() / n;
@@ -245,6 +248,7 @@ fn simulate(input: &GroupInput, extra: f64, horizon: usize, runs: usize, seed: u
                 }
             };
             let waiting = backlog + week.referrals;
+            let extra = if first.is_some() { plan.sustain } else { plan.extra_starts };
             let seen = (week.first_seen + extra).min(waiting);
             let closed = week.closed_unseen.min(waiting - seen);
             backlog = (waiting - seen - closed).max(0.0);
@@ -270,16 +274,19 @@ pub fn compute(groups: &[GroupInput], config: &Config, last_week: Day) -> Projec
     let mut work: Vec<(usize, &GroupInput, Plan)> = Vec::new();
     for (g, input) in groups.iter().enumerate() {
         let per_client = |hours: f64| input.hours_per_client.filter(|h| *h > 0.0).map(|h| hours / h);
+        let n = input.weeks.len().max(1) as f64;
+        let pace = (input.weeks.iter().map(|w| w.referrals - w.first_seen).sum::<f64>() / n).max(0.0);
         let mut plans = vec![
-            Plan { name: AS_NOW.into(), extra_fte: 0.0, extra_starts: 0.0 },
+            Plan { name: AS_NOW.into(), extra_fte: 0.0, extra_starts: 0.0, sustain: 0.0 },
             Plan {
                 name: CAPACITY_GAP.into(),
                 extra_fte: input.gap_extra_fte.unwrap_or(0.0),
                 extra_starts: input.gap_extra_starts,
+                sustain: pace.min(input.gap_extra_starts),
             },
         ];
         if let Some(extra) = input.reclaim_hours.and_then(per_client) {
-            plans.push(Plan { name: ADMIN_AT_TARGET.into(), extra_fte: 0.0, extra_starts: extra });
+            plans.push(Plan { name: ADMIN_AT_TARGET.into(), extra_fte: 0.0, extra_starts: extra, sustain: extra });
         }
         for (scenario, reclaim) in config.scenarios.iter().zip(&input.user_reclaim_hours) {
             let staff = scenario.extra_fte.unwrap_or(0.0);
@@ -291,7 +298,7 @@ pub fn compute(groups: &[GroupInput], config: &Config, last_week: Day) -> Projec
             };
             // A scenario that needs admin_time or hours per client where there are none is left out.
             if let (Some(a), Some(b)) = (from_staff, from_admin) {
-                plans.push(Plan { name: scenario.name.clone(), extra_fte: staff, extra_starts: a + b });
+                plans.push(Plan { name: scenario.name.clone(), extra_fte: staff, extra_starts: a + b, sustain: a + b });
             }
         }
         work.extend(plans.into_iter().map(|plan| (g, input, plan)));
@@ -302,7 +309,7 @@ pub fn compute(groups: &[GroupInput], config: &Config, last_week: Day) -> Projec
         .map(|(i, (g, input, plan))| {
             // A seed per (group, scenario) position, so that a result never depends on thread order.
             let seed = p.seed ^ ((*g as u64) << 32) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            let (runs_paths, reached) = simulate(input, plan.extra_starts, horizon, runs, seed);
+            let (runs_paths, reached) = simulate(input, plan, horizon, runs, seed);
             let bands = (0..=horizon)
                 .map(|t| {
                     let mut values: Vec<f64> = runs_paths.iter().map(|path| path[t]).collect();
@@ -323,7 +330,8 @@ pub fn compute(groups: &[GroupInput], config: &Config, last_week: Day) -> Projec
             });
             let mean_starts = input.weeks.iter().map(|w| w.first_seen).sum::<f64>() / input.weeks.len().max(1) as f64;
             let mean_referrals = input.weeks.iter().map(|w| w.referrals).sum::<f64>() / input.weeks.len().max(1) as f64;
-            let starts = mean_starts + plan.extra_starts;
+            // First appointments per week at the horizon: the clearance part has ended if the target was reached.
+            let starts = mean_starts + if target_week[1].is_some() { plan.sustain } else { plan.extra_starts };
             let at_horizon = bands.last().map_or(0.0, |b| b.p50);
             let cv_demand = dispersion(input.weeks.iter().map(|w| w.referrals)).map(f64::sqrt);
             let cv_capacity = dispersion(input.weeks.iter().map(|w| w.first_seen)).map(f64::sqrt);
@@ -402,6 +410,8 @@ mod tests {
         let closed = projection.paths.iter().find(|p| p.scenario == CAPACITY_GAP).unwrap();
         let week = closed.target_week[1].unwrap() / 7;
         assert!((week - config.clearance_weeks as Day).abs() <= 1, "reached in week {week}");
+        let end = closed.bands.last().unwrap().p50;
+        assert!((end - target).abs() < 1e-6 + (referrals - starts), "then it keeps pace, near the target: {end}");
         let as_now = projection.paths.iter().find(|p| p.scenario == AS_NOW).unwrap();
         assert_eq!(as_now.target_week, [None; 3], "as now the list only grows");
         assert_eq!(as_now.bands.last().unwrap().p50, backlog + 52.0 * (referrals - starts));
