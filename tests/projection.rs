@@ -77,7 +77,7 @@ fn scenarios_are_published_with_the_users_own_and_the_headline_is_true_to_them()
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
