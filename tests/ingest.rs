@@ -304,16 +304,6 @@ fn report_data_quality_shows_dates_clinics_and_how_files_were_read() {
     }
 }
 
-/// The TOML block that follows `<!-- mapping: NAME -->` in the README.
-fn readme_mapping(name: &str) -> String {
-    let readme = include_str!("../README.md");
-    let marker = format!("<!-- mapping: {name} -->");
-    let after = &readme[readme.find(&marker).unwrap_or_else(|| panic!("README lacks {marker}")) + marker.len()..];
-    let start = after.find("```toml\n").expect("toml block") + "```toml\n".len();
-    let end = after[start..].find("```").expect("end of block");
-    after[start..start + end].to_owned()
-}
-
 #[test]
 fn readme_openemr_mapping_runs() {
     let dir = Dir::new("openemr");

@@ -2,18 +2,8 @@
 //! that export's shape, and checked against a canonical `sessions.csv` written by hand for the same
 //! appointments: the published tables must come out the same.
 
-use crate::util::{assert_close, assert_ok, num, read_csv, row, stderr, Dir};
+use crate::util::{assert_close, assert_ok, num, read_csv, readme_mapping, row, stderr, Dir};
 use std::collections::HashMap;
-
-/// The TOML block that follows `<!-- mapping: NAME -->` in the README.
-fn readme_mapping(name: &str) -> String {
-    let readme = include_str!("../README.md");
-    let marker = format!("<!-- mapping: {name} -->");
-    let after = &readme[readme.find(&marker).unwrap_or_else(|| panic!("README lacks {marker}")) + marker.len()..];
-    let start = after.find("```toml\n").expect("toml block") + "```toml\n".len();
-    let end = after[start..].find("```").expect("end of block");
-    after[start..start + end].to_owned()
-}
 
 const CANONICAL: &str = "session_id,clinic_id,clinician_id,client_id,start,duration_min,status,session_type";
 

@@ -97,3 +97,13 @@ pub fn assert_close(actual: f64, expected: f64, what: &str) {
 
 pub const SESSIONS_HEADER: &str = "session_id,clinic_id,clinician_id,client_id,start,duration_min,status,session_type";
 pub const ADMIN_HEADER: &str = "clinic_id,clinician_id,date,hours,category,after_hours";
+
+/// The TOML block that follows `<!-- mapping: NAME -->` in the README.
+pub fn readme_mapping(name: &str) -> String {
+    let readme = include_str!("../README.md");
+    let marker = format!("<!-- mapping: {name} -->");
+    let after = &readme[readme.find(&marker).unwrap_or_else(|| panic!("README lacks {marker}")) + marker.len()..];
+    let start = after.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let end = after[start..].find("```").expect("end of block");
+    after[start..start + end].to_owned()
+}

@@ -453,6 +453,22 @@ fn sums_by_clinic(frame: LazyFrame, value: Expr) -> PolarsResult<BTreeMap<u32, f
     Ok(clinics.iter().zip(values.iter()).filter_map(|(c, v)| Some((c?, v.unwrap_or(0.0)))).collect())
 }
 
+/// Per clinic (and the network), Σ over clinician-weeks from `first_week` of the admin hours above
+/// `target` × direct hours: the hours admin at that ratio would give back. None without admin_time.
+fn reclaim_hours(
+    data: &Dataset,
+    detail: &DataFrame,
+    first_week: Day,
+    target: f64,
+) -> PolarsResult<Option<BTreeMap<u32, f64>>> {
+    if data.admin.is_none() {
+        return Ok(None);
+    }
+    let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
+    let in_window = detail.clone().lazy().filter(col("week").gt_eq(lit(first_week)));
+    Ok(Some(sums_by_clinic(in_window, (hours("admin_s") - lit(target) * hours("direct_s")).clip_min(lit(0.0)))?))
+}
+
 fn capacity_frame(
     data: &Dataset,
     detail: &DataFrame,
@@ -467,14 +483,7 @@ fn capacity_frame(
     let clinician_weeks = detail.clone().lazy();
     let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
     let direct = sums_by_clinic(clinician_weeks.clone().filter(col("week").gt_eq(lit(year_start))), hours("direct_s"))?;
-    let ratio_target = config.components.admin_ratio.green;
-    let reclaim = match data.admin {
-        Some(_) => Some(sums_by_clinic(
-            clinician_weeks.filter(col("week").gt_eq(lit(capacity_window.first_week))),
-            (hours("admin_s") - lit(ratio_target) * hours("direct_s")).clip_min(lit(0.0)),
-        )?),
-        None => None,
-    };
+    let reclaim = reclaim_hours(data, detail, capacity_window.first_week, config.components.admin_ratio.green)?;
     let s = &data.sessions;
     let mut clients: BTreeMap<u32, HashSet<u32>> = BTreeMap::new();
     let mut network_clients = HashSet::new();
@@ -560,21 +569,13 @@ fn projection_inputs(
     use super::projection::{GroupInput, WeekFlow};
     let capacity_window = Window::new(window.as_of, config.capacity_window_weeks);
     let weeks = f64::from(config.capacity_window_weeks);
-    let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
-    let in_window = detail.clone().lazy().filter(col("week").gt_eq(lit(capacity_window.first_week)));
-    let reclaim_at = |target: f64| -> PolarsResult<Option<BTreeMap<u32, f64>>> {
-        match data.admin {
-            Some(_) => Ok(Some(sums_by_clinic(
-                in_window.clone(),
-                (hours("admin_s") - lit(target) * hours("direct_s")).clip_min(lit(0.0)),
-            )?)),
-            None => Ok(None),
-        }
-    };
     let user: Vec<Option<BTreeMap<u32, f64>>> = config
         .scenarios
         .iter()
-        .map(|s| Ok(s.admin_ratio.map(reclaim_at).transpose()?.flatten()))
+        .map(|s| {
+            let at = s.admin_ratio.map(|target| reclaim_hours(data, detail, capacity_window.first_week, target));
+            Ok(at.transpose()?.flatten())
+        })
         .collect::<PolarsResult<_>>()?;
     let value =
         |column: &str, row: usize| -> Option<f64> { capacity.column(column).ok()?.get(row).ok()?.extract::<f64>() };
