@@ -154,6 +154,27 @@ pub struct Scenario {
     pub admin_ratio: Option<f64>,
 }
 
+/// How an advocacy report publishes counts of people served (SPEC §4 "Audiences").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Disclosure {
+    /// Counts from 1 to `round_hide_max` hidden, every other count rounded to the nearest
+    /// `round_base`; rates from the published counts.
+    #[default]
+    Round,
+    /// Counts under `min_cell` hidden, with complementary suppression.
+    Suppress,
+}
+
+impl Disclosure {
+    pub fn name(self) -> &'static str {
+        match self {
+            Disclosure::Round => "round",
+            Disclosure::Suppress => "suppress",
+        }
+    }
+}
+
 /// Days within which a referral should be seen, by urgency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -196,8 +217,18 @@ pub struct Config {
     /// The clinics' IANA time zone for every file whose mapping sets neither time_zone nor utc_offset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
-    /// Advocacy audience: counts of people from 1 to min_cell − 1 are shown as "<min_cell" (SPEC §4).
+    /// Advocacy audience: how counts of people served are published (see `Disclosure`).
+    pub disclosure: Disclosure,
+    /// `disclosure = "round"`: counts from 1 to this are hidden ("<round_hide_max + 1").
+    pub round_hide_max: u32,
+    /// `disclosure = "round"`: every other count is rounded to the nearest multiple of this.
+    pub round_base: u32,
+    /// `disclosure = "suppress"`: counts of people from 1 to min_cell − 1 are shown as "<min_cell"
+    /// and protected by complementary suppression (SPEC §4).
     pub min_cell: u32,
+    /// Advocacy audience: a group's staff figures (risk tiers, shares, medians and means over
+    /// clinicians) are shown for groups of at least this many clinicians and withheld below.
+    pub min_group_clinicians: u32,
     /// Advocacy audience: clinics with fewer clinicians are folded into "other clinics" (SPEC §4).
     pub min_clinicians: u32,
     pub standard_days: Standards,
@@ -226,7 +257,11 @@ impl Default for Config {
             max_reject_share: 0.05,
             max_unrostered_share: 0.05,
             time_zone: None,
+            disclosure: Disclosure::Round,
+            round_hide_max: 7,
+            round_base: 5,
             min_cell: 11,
+            min_group_clinicians: 11,
             min_clinicians: 5,
             standard_days: Standards::default(),
             tiers: Tiers::default(),
@@ -295,6 +330,12 @@ impl Config {
         }
         if self.min_cell < 1 {
             return Err("min_cell must be at least 1".into());
+        }
+        if self.round_base < 1 || self.round_hide_max < self.round_base / 2 {
+            return Err("round_base must be at least 1 and round_hide_max at least half of it (a rounded count must not name a hidden one)".into());
+        }
+        if self.min_group_clinicians < 1 {
+            return Err("min_group_clinicians must be at least 1".into());
         }
         if self.tiers.moderate > self.tiers.high {
             return Err("tiers.moderate must not exceed tiers.high".into());
@@ -446,9 +487,33 @@ impl Config {
         }
         line(
             &mut out,
-            "Advocacy reports show counts of people from 1 to min_cell - 1 as \"<min_cell\" and withhold rates resting on fewer people (SPEC 4; 11 follows common public-health small-cell rules).",
+            "How advocacy reports publish counts of people served: \"round\" (counts from 1 to round_hide_max hidden, every other count rounded to the nearest round_base, the rule NHS Digital adopted in 2018) or \"suppress\" (counts under min_cell hidden, with complementary suppression).",
+            "disclosure",
+            format!("{:?}", self.disclosure.name()),
+        );
+        line(
+            &mut out,
+            "disclosure = \"round\": counts from 1 to this are shown as \"<8\" (a range, never a number); means, medians and rates resting on so few people are withheld.",
+            "round_hide_max",
+            self.round_hide_max.to_string(),
+        );
+        line(
+            &mut out,
+            "disclosure = \"round\": every other count is rounded to the nearest multiple of this (0 stays 0).",
+            "round_base",
+            self.round_base.to_string(),
+        );
+        line(
+            &mut out,
+            "disclosure = \"suppress\": counts of people from 1 to min_cell - 1 are shown as \"<min_cell\" and withhold rates resting on fewer people (11 follows the CMS cell-size rule).",
             "min_cell",
             self.min_cell.to_string(),
+        );
+        line(
+            &mut out,
+            "Advocacy reports show a group's staff figures (risk tiers, shares, medians, means over clinicians) only for groups of at least this many clinicians, as staff surveys do.",
+            "min_group_clinicians",
+            self.min_group_clinicians.to_string(),
         );
         line(
             &mut out,

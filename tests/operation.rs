@@ -198,13 +198,16 @@ fn logs_are_lines_with_time_and_level_or_json() {
 #[test]
 fn latest_follows_the_newest_as_of_even_when_its_history_cells_are_hidden() {
     let dir = Dir::new("latest-hidden");
-    // One clinic of six clinicians: the advocacy report hides the clinician count.
+    // One clinic of six clinicians: the advocacy report withholds its staff figures.
     generate_network(&dir, "sm", "6", "20", "3");
     assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-15"]));
     assert_ok(&dir.caseload(&["run", "sm", "--out", "out", "--as-of", "2026-11-01"]));
     let history = read_csv(&dir.out().join("history.csv"));
     assert_eq!(history.len(), 2);
-    assert!(history.iter().all(|r| r["clinicians"].is_empty()), "the clinician count is hidden: {history:?}");
+    assert!(
+        history.iter().all(|r| r["clinicians"] == "6" && r["risk_high"].is_empty() && r["admin_ratio"].is_empty()),
+        "the group's size is shown and its staff figures withheld: {history:?}"
+    );
     assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-15");
 }
 

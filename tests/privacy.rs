@@ -88,8 +88,11 @@ fn small_clinics_are_folded_in_the_advocacy_report() {
     let rows = read_csv(&dir.report("2026-11-08").join("data/clinic_weeks.csv"));
     let clinics: Vec<&str> = rows.iter().map(|r| r["clinic_id"].as_str()).collect();
     assert_eq!(clinics, ["BIG", "other clinics", "ALL"]);
-    // The folded group has 2 clinicians: a count under min_cell, published as "<11".
-    assert_eq!(row(&rows, &[("clinic_id", "other clinics")])["clinicians"], "<11");
+    // The folded group has 2 clinicians: its size is shown, its staff figures (risk tiers) are
+    // withheld, as a group needs at least 11 clinicians for them.
+    let other = row(&rows, &[("clinic_id", "other clinics")]);
+    assert_eq!(other["clinicians"], "2");
+    assert_eq!(other["risk_low"], "withheld");
     let html = std::fs::read_to_string(dir.report("2026-11-08").join("index.html")).unwrap();
     assert!(!html.contains("TINY") && html.contains("reported together as &quot;other clinics&quot;"));
 }
@@ -257,8 +260,23 @@ fn recoverable(truth: &BTreeMap<Key, i64>, shown: &BTreeMap<Key, String>, lines:
 fn small_counts_are_hidden_and_totals_do_not_give_them_away() {
     let dir = Dir::new("suppression");
     small_cell_exports(&dir);
-    assert_ok(&dir.caseload(&["run", "in", "--out", "advocacy", "--as-of", "2026-11-08"]));
-    assert_ok(&dir.caseload(&["run", "in", "--out", "internal", "--as-of", "2026-11-08", "--audience", "internal"]));
+    dir.write("suppress.toml", "disclosure = \"suppress\"\n");
+    let run = |out: &str, audience: &str| {
+        dir.caseload(&[
+            "run",
+            "in",
+            "--out",
+            out,
+            "--as-of",
+            "2026-11-08",
+            "--audience",
+            audience,
+            "--config",
+            "suppress.toml",
+        ])
+    };
+    assert_ok(&run("advocacy", "advocacy"));
+    assert_ok(&run("internal", "internal"));
     let table = |audience: &str, name: &str| {
         read_csv(&dir.root.join(audience).join("2026-11-08/data").join(format!("{name}.csv")))
     };
@@ -296,11 +314,12 @@ fn small_counts_are_hidden_and_totals_do_not_give_them_away() {
     let waits = table("advocacy", "waits");
     assert_eq!(row(&waits, &[("clinic_id", "A"), ("urgency", "emergency")])["within_standard_share"], "withheld");
     assert_ne!(row(&waits, &[("clinic_id", "A"), ("urgency", "routine")])["within_standard_share"], "withheld");
-    // Figures that would give a hidden count back are withheld with it: a clinic's FTE (6 clinicians
-    // at 1.0 FTE each) and the capacity gap, whose backlog term is (backlog − target) / weeks.
+    // Staff figures follow the staff rule in either mode: clinic A's 6 clinicians are shown as a
+    // group size, its ratios withheld. The capacity gap, whose backlog term is (backlog − target) /
+    // weeks, is withheld with the hidden backlog.
     let weeks = table("advocacy", "clinic_weeks");
-    assert_eq!(row(&weeks, &[("clinic_id", "A")])["clinicians"], "<11");
-    assert_eq!(row(&weeks, &[("clinic_id", "A")])["fte"], "withheld");
+    assert_eq!(row(&weeks, &[("clinic_id", "A")])["clinicians"], "6");
+    assert_eq!(row(&weeks, &[("clinic_id", "A")])["risk_high"], "withheld");
     let capacity = table("advocacy", "capacity");
     assert_eq!(row(&capacity, &[("clinic_id", "B")])["backlog"], "<11");
     assert_eq!(row(&capacity, &[("clinic_id", "B")])["extra_fte"], "withheld");
@@ -308,7 +327,7 @@ fn small_counts_are_hidden_and_totals_do_not_give_them_away() {
     let html = std::fs::read_to_string(dir.root.join("advocacy/2026-11-08/index.html")).unwrap();
     assert!(html.contains("&lt;11") && html.contains("complementary suppression"), "the page says what was hidden");
     let html = std::fs::read_to_string(dir.root.join("internal/2026-11-08/index.html")).unwrap();
-    assert!(html.contains("no small-cell suppression"));
+    assert!(html.contains("no disclosure control"));
 }
 
 #[test]
@@ -316,22 +335,26 @@ fn summary_and_history_leave_small_counts_of_people_out() {
     let dir = Dir::new("suppressed-summary");
     small_cell_exports(&dir);
     assert_ok(&dir.caseload(&["run", "in", "--out", "out", "--as-of", "2026-11-08"]));
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.report("2026-11-08").join("summary.json")).unwrap()).unwrap();
-    // 12 clinicians in all, each scored; with one week of data nobody reaches a high tier, so the
-    // tiers are 12 / 0 / 0 or a split with small cells that must not appear.
+    assert_ok(&dir.caseload(&["run", "in", "--out", "internal", "--as-of", "2026-11-08", "--audience", "internal"]));
+    let json = |out: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.root.join(out).join("2026-11-08/summary.json")).unwrap())
+            .unwrap()
+    };
+    let (summary, truth) = (json("out"), json("internal"));
+    // 12 clinicians in all, each scored: a group large enough for its tiers to be shown as they are.
     assert_eq!(summary["clinicians"], 12);
-    for tier in ["risk_low", "risk_moderate", "risk_high", "risk_sustained"] {
-        let value = summary[tier].as_i64();
-        assert!(value.is_none_or(|n| n == 0 || n >= 11), "{tier} = {value:?} is a small count");
-        let listed = summary["suppressed"].as_array().unwrap().iter().any(|t| t == tier);
-        assert_eq!(value.is_none(), listed, "{tier}: null exactly when listed as suppressed");
-    }
+    let tiers: Vec<i64> =
+        ["risk_low", "risk_moderate", "risk_high"].iter().map(|t| summary[t].as_i64().unwrap()).collect();
+    assert_eq!(tiers.iter().sum::<i64>(), 12, "{tiers:?}");
+    // 60 sessions attended, a count of people served: rounded to 5 (it is already a multiple).
+    let sessions = truth["sessions_attended"].as_i64().unwrap();
+    let published = summary["sessions_attended"].as_i64().unwrap();
+    assert!(published % 5 == 0 && (published - sessions).abs() <= 2, "{published} for {sessions}");
+    // B's 5 people still waiting: the network backlog (5 + 0) is hidden wherever it appears.
+    assert_eq!(truth["backlog"], 5.0);
+    assert!(summary["backlog"].is_null(), "{}", summary["backlog"]);
     let history = read_csv(&dir.out().join("history.csv"));
-    for tier in ["risk_low", "risk_moderate", "risk_high"] {
-        let text = &history[0][tier];
-        assert!(text.is_empty() || text == "0" || text.parse::<i64>().unwrap() >= 11, "{tier} = {text}");
-    }
+    assert_eq!(history[0]["backlog"], "", "history.csv leaves it out too");
 }
 
 #[test]
@@ -369,8 +392,12 @@ fn waitlist_checks(clinics: &str, clinicians: &str, weeks: &str, seed: &str, as_
         "--as-of",
         as_of,
     ]));
-    assert_ok(&dir.caseload(&["run", "in", "--out", "advocacy", "--as-of", as_of]));
-    assert_ok(&dir.caseload(&["run", "in", "--out", "internal", "--as-of", as_of, "--audience", "internal"]));
+    dir.write("suppress.toml", "disclosure = \"suppress\"\n");
+    let config = ["--config", "suppress.toml"];
+    assert_ok(&dir.caseload(&[&["run", "in", "--out", "advocacy", "--as-of", as_of][..], &config].concat()));
+    assert_ok(&dir.caseload(
+        &[&["run", "in", "--out", "internal", "--as-of", as_of, "--audience", "internal"][..], &config].concat(),
+    ));
     let table = |audience: &str| read_csv(&dir.root.join(audience).join(as_of).join("data/waitlist_weeks.csv"));
     let (advocacy, internal) = (table("advocacy"), table("internal"));
     let key = |r: &HashMap<String, String>| (r["clinic_id"].clone(), r["week_start"].clone());
@@ -382,7 +409,12 @@ fn waitlist_checks(clinics: &str, clinicians: &str, weeks: &str, seed: &str, as_
         let published = &shown[&key(row)];
         for column in columns {
             let truth: i64 = row[column].parse().unwrap();
-            if (1..=10).contains(&truth) {
+            // Weekly closures and a clinic's weekly flows are not published: with the backlog they
+            // would complete an identity a reader can chain across weeks and clinics.
+            let weekly = column == "backlog" || (column != "closed_unseen" && row["clinic_id"] == "ALL");
+            if !weekly {
+                assert_eq!(published[column], "withheld", "{column} of {:?}", key(row));
+            } else if (1..=10).contains(&truth) {
                 small += 1;
                 assert_eq!(published[column], "<11", "{column} of {:?}", key(row));
             } else if !hidden(published, column) {
@@ -391,41 +423,11 @@ fn waitlist_checks(clinics: &str, clinicians: &str, weeks: &str, seed: &str, as_
         }
     }
     assert!(small > 0, "the fixture has small weekly counts to protect");
-    // Each week and column: the clinics add up to ALL, and no such line has a single hidden cell.
+    // Each week: the clinics' backlogs add up to ALL, and no such line has a single hidden cell.
     let weeks: std::collections::BTreeSet<String> = advocacy.iter().map(|r| r["week_start"].clone()).collect();
     for week in &weeks {
-        for column in columns {
-            let cells = advocacy.iter().filter(|r| &r["week_start"] == week);
-            assert_ne!(cells.filter(|r| hidden(r, column)).count(), 1, "{column} in the week of {week}");
-        }
-    }
-    // backlog − last week's backlog = referrals − first appointments − closed unseen: no such
-    // identity may have a single hidden cell either.
-    let mut identities = 0;
-    for row in &advocacy {
-        let previous_week = weeks.iter().rev().find(|w| **w < row["week_start"]);
-        let Some(previous) = previous_week.and_then(|w| shown.get(&(row["clinic_id"].clone(), w.clone()))) else {
-            continue;
-        };
-        identities += 1;
-        let unknown = columns.iter().filter(|c| hidden(row, c)).count() + usize::from(hidden(previous, "backlog"));
-        assert_ne!(
-            unknown, 1,
-            "the flows of {} in the week of {} give a hidden cell away",
-            row["clinic_id"], row["week_start"]
-        );
-    }
-    assert!(identities > 40, "{identities} identities");
-    // capacity's referrals and first appointments per week × 13 weeks are the sums of the last 13
-    // weeks: no clinic may have a single hidden week there.
-    let recent: Vec<&String> = weeks.iter().rev().take(13).collect();
-    let clinic_ids: std::collections::BTreeSet<String> = advocacy.iter().map(|r| r["clinic_id"].clone()).collect();
-    for clinic in &clinic_ids {
-        for column in ["referrals", "first_seen"] {
-            let hidden_weeks =
-                recent.iter().filter(|w| hidden(&shown[&(clinic.to_owned(), (**w).clone())], column)).count();
-            assert_ne!(hidden_weeks, 1, "{clinic} {column}: one hidden week in capacity's sum");
-        }
+        let cells = advocacy.iter().filter(|r| &r["week_start"] == week);
+        assert_ne!(cells.filter(|r| hidden(r, "backlog")).count(), 1, "backlog in the week of {week}");
     }
 
     // A clinic's people waiting, in three tables: hidden in one, hidden (or zero) in all.

@@ -5,6 +5,7 @@ mod util;
 
 mod access;
 mod burnout;
+mod disclosure;
 mod errors;
 mod ingest;
 mod mapping_examples;

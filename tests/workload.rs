@@ -106,7 +106,10 @@ fn clinic_admin_ratio_is_a_ratio_of_sums_and_admin_only_weeks_have_no_ratio() {
     assert!(html.contains("0.59 hours of paperwork and other admin for every hour of client care"), "headline");
     assert!(html.contains("data:image/png;base64,"), "chart embedded");
     // The clinic-by-clinic section repeats C1's ratio of sums (5 / 11).
-    assert!(html.contains("<h3>C1</h3>") && html.contains("0.45 hours of admin for each of them"), "clinic section");
+    assert!(
+        html.contains("<h3>C1</h3>") && html.contains("0.45 hours of admin for every hour with clients"),
+        "clinic section"
+    );
     assert!(!html.contains("src=\"http"), "no network loads");
 }
 

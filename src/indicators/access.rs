@@ -469,6 +469,43 @@ fn reclaim_hours(
     Ok(Some(sums_by_clinic(in_window, (hours("admin_s") - lit(target) * hours("direct_s")).clip_min(lit(0.0)))?))
 }
 
+/// One capacity row (`CAPACITY_COLUMNS`) from λ, μ, the backlog, the direct hours per client and
+/// the admin reclaim in hours per week (SPEC §3 "Capacity gap").
+pub fn capacity_figures(
+    arrival: f64,
+    starts: f64,
+    backlog: f64,
+    hours_per_client: Option<f64>,
+    reclaim_hours: Option<f64>,
+    config: &Config,
+) -> [Option<f64>; 11] {
+    let fte_hours = config.components.direct_hours_per_fte.green;
+    let routine_weeks = f64::from(config.standard_days.routine) / 7.0;
+    let target_backlog = arrival * routine_weeks;
+    let extra_starts =
+        (arrival - starts).max(0.0) + (backlog - target_backlog).max(0.0) / f64::from(config.clearance_weeks);
+    let extra_fte = hours_per_client.map(|h| extra_starts * h / fte_hours);
+    let annual_cost = extra_fte.zip(config.annual_cost_per_fte).map(|(fte, cost)| fte * cost);
+    let reclaim_fte = reclaim_hours.map(|h| h / fte_hours);
+    let share = match (reclaim_fte, extra_fte) {
+        (Some(r), Some(gap)) if gap > 0.0 => Some((r / gap).min(1.0)),
+        _ => None,
+    };
+    [
+        Some(arrival),
+        Some(starts),
+        Some(backlog),
+        Some(target_backlog),
+        Some(extra_starts),
+        hours_per_client,
+        extra_fte,
+        annual_cost,
+        reclaim_hours,
+        reclaim_fte,
+        share,
+    ]
+}
+
 fn capacity_frame(
     data: &Dataset,
     detail: &DataFrame,
@@ -504,8 +541,6 @@ fn capacity_frame(
         }
     };
     let weeks = f64::from(config.capacity_window_weeks);
-    let fte_hours = config.components.direct_hours_per_fte.green;
-    let routine_weeks = f64::from(config.standard_days.routine) / 7.0;
     let mut columns: [Vec<Option<f64>>; 11] = Default::default();
     let mut clinic = Vec::new();
     for &group in groups {
@@ -514,33 +549,11 @@ fn capacity_frame(
         let starts = counts.iter().map(|c| c.first_seen).sum::<i64>() as f64 / weeks;
         let backlog =
             referrals.iter().filter(|r| in_group(r.clinic, group) && r.outcome == Outcome::Waiting).count() as f64;
-        let target_backlog = arrival * routine_weeks;
-        let extra_starts =
-            (arrival - starts).max(0.0) + (backlog - target_backlog).max(0.0) / f64::from(config.clearance_weeks);
         let clients = client_count(group);
         let hours_per_client = (clients > 0).then(|| direct.get(&group).copied().unwrap_or(0.0) / clients as f64);
-        let extra_fte = hours_per_client.map(|h| extra_starts * h / fte_hours);
-        let annual_cost = extra_fte.zip(config.annual_cost_per_fte).map(|(fte, cost)| fte * cost);
         let reclaim_hours = reclaim.as_ref().map(|r| r.get(&group).copied().unwrap_or(0.0) / weeks);
-        let reclaim_fte = reclaim_hours.map(|h| h / fte_hours);
-        let share = match (reclaim_fte, extra_fte) {
-            (Some(r), Some(gap)) if gap > 0.0 => Some((r / gap).min(1.0)),
-            _ => None,
-        };
         clinic.push(group);
-        let values = [
-            Some(arrival),
-            Some(starts),
-            Some(backlog),
-            Some(target_backlog),
-            Some(extra_starts),
-            hours_per_client,
-            extra_fte,
-            annual_cost,
-            reclaim_hours,
-            reclaim_fte,
-            share,
-        ];
+        let values = capacity_figures(arrival, starts, backlog, hours_per_client, reclaim_hours, config);
         for (column, value) in columns.iter_mut().zip(values) {
             column.push(value);
         }

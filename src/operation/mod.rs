@@ -153,13 +153,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             file.rejects.len()
         ));
     }
-    // A count of people: an advocacy report says "<11" for 1 to 10 (SPEC §4).
-    let people = |n: usize| match options.audience {
-        Audience::Advocacy if n < config.min_cell as usize => format!("<{}", config.min_cell),
-        _ => n.to_string(),
-    };
-    // Counted before small clinics are folded together, while every clinic is still its own.
-    data.note_roster_elsewhere(people);
+    // Counted before small clinics are folded together, while every clinic is still its own. A
+    // count of clinicians over the whole network is a staff figure of a large group, not a small cell.
+    data.note_roster_elsewhere(|n| n.to_string());
     let folded = match options.audience {
         Audience::Advocacy => crate::privacy::fold_small_clinics(&mut data, config.min_clinicians),
         Audience::Internal => Vec::new(),
@@ -187,7 +183,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             .filter(|c| !listed.contains(c))
             .collect();
         if !unlisted.is_empty() {
-            let count = people(unlisted.len());
+            let count = unlisted.len();
             let share = ingest::references::unrostered_share(&data.references) * 100.0;
             warnings.push(format!(
                 "{count} clinician(s) in the data are not on the roster ({CLINICIANS}) and count as 1.0 FTE; \
@@ -209,16 +205,17 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let mut workload = workload::compute(&data, &window, config)?;
     let mut access = access::compute(&data, &workload.detail, &window, config)?;
     stages.lap("indicators");
-    let mut protection = Protection {
-        min_cell: (options.audience == Audience::Advocacy).then_some(config.min_cell),
-        ..Protection::default()
-    };
-    protection.apply("clinic_weeks", &mut workload.clinic_weeks, &rules::CLINIC_WEEKS)?;
+    let mut protection = Protection::new(options.audience, config);
+    protection.apply_staff(
+        "clinic_weeks",
+        &mut workload.clinic_weeks,
+        &crate::privacy::staff::CLINIC_WEEKS,
+        &["sessions_attended"],
+    )?;
+    let mut totals = workload::window_totals(&workload.clinician_weeks)?;
+    protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
     if let Some(access) = access.as_mut() {
-        if let Some(m) = protection.min_cell {
-            crate::privacy::tables::thin_access_detail(&mut access.detail, &access.waits, m)?;
-        }
-        protection.apply_access(access, config.capacity_window_weeks)?;
+        protection.apply_access(access, config)?;
         protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
     }
     stages.lap("suppression");
@@ -238,6 +235,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         audience: options.audience,
         protection: &protection,
         projections: &projections,
+        totals: &totals,
     };
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");

@@ -8,7 +8,10 @@
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
-use super::suppress::{describe, suppress, suppress_with, Cube, Mark};
+use super::rounding::{round_table, Rounded, Rounding};
+use super::staff;
+use super::suppress::{describe, suppress_with, Cube, Mark};
+use crate::config::Disclosure;
 use crate::indicators::ALL_CLINICS;
 
 /// How a table's counts add up, over clinics and the network row (`clinic` = ALL_CLINICS).
@@ -80,7 +83,7 @@ impl Overrides {
         counts
     }
 
-    fn set(&mut self, column: &str, height: usize, row: usize, text: String) {
+    pub(crate) fn set(&mut self, column: &str, height: usize, row: usize, text: String) {
         self.0.entry(column.to_owned()).or_insert_with(|| vec![None; height])[row] = Some(text);
     }
 }
@@ -329,7 +332,7 @@ fn mask(frame: &mut DataFrame, column: &str, keep: &BooleanChunked) -> PolarsRes
 
 /// Every advocacy table's rule (SPEC §4; the columns are those of SPEC §4's table list).
 pub mod rules {
-    use super::{Flow, Layout, Rule};
+    use super::{Layout, Rule};
 
     pub const CLINIC_WEEKS: Rule<'static> = Rule {
         group: Some("week"),
@@ -344,19 +347,35 @@ pub mod rules {
         flow: None,
         precious: &[],
     };
-    pub const WAITLIST_WEEKS: Rule<'static> = Rule {
+    /// Each week's backlog, clinics adding up to ALL.
+    pub const WAITLIST_BACKLOG: Rule<'static> = Rule {
         group: Some("week"),
-        layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
+        layout: Layout::Columns(&["backlog"]),
         rates: &[],
         numerators: &[],
         follows: &[],
-        flow: Some(Flow {
-            stock: "backlog",
-            inflows: &["referrals"],
-            outflows: &["first_seen", "closed_unseen"],
-            step: 7,
-        }),
+        flow: None,
         precious: &[("backlog", "")],
+    };
+    /// The network's weekly referrals and first appointments (clinic rows do not publish flows).
+    pub const NETWORK_FLOWS: Rule<'static> = Rule {
+        group: Some("week"),
+        layout: Layout::Columns(&["referrals", "first_seen"]),
+        rates: &[],
+        numerators: &[],
+        follows: &[],
+        flow: None,
+        precious: &[],
+    };
+    /// The capacity window's referrals and first appointments (λ, μ × its weeks) by clinic.
+    pub const CAPACITY_SUMS: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Columns(&["referrals", "first_seen"]),
+        rates: &[],
+        numerators: &[],
+        follows: &[],
+        flow: None,
+        precious: &[],
     };
     pub const WAITS: Rule<'static> = Rule {
         group: None,
@@ -415,53 +434,140 @@ pub mod rules {
     };
 }
 
+/// How counts of people served are published in the advocacy audience (`disclosure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeopleRule {
+    /// Counts from 1 to `hide_max` hidden, every other count rounded (see `rounding`).
+    Round(Rounding),
+    /// Counts under `min_cell` hidden, with complementary suppression (see `suppress`).
+    Suppress { min_cell: u32 },
+}
+
+impl PeopleRule {
+    pub fn from_config(config: &crate::config::Config) -> PeopleRule {
+        match config.disclosure {
+            Disclosure::Round => {
+                PeopleRule::Round(Rounding { hide_max: config.round_hide_max, base: config.round_base })
+            }
+            Disclosure::Suppress => PeopleRule::Suppress { min_cell: config.min_cell },
+        }
+    }
+
+    /// The smallest count shown as a number (8 when rounding, min_cell when suppressing).
+    pub fn threshold(self) -> u32 {
+        match self {
+            PeopleRule::Round(r) => r.hide_max + 1,
+            PeopleRule::Suppress { min_cell } => min_cell,
+        }
+    }
+}
+
 /// What the report may show of each table: empty for the internal audience.
 #[derive(Debug, Default)]
 pub struct Protection {
-    /// Some(min_cell) when small-cell suppression is in force (advocacy audience).
-    pub min_cell: Option<u32>,
+    /// How counts of people served are published; None for the internal audience.
+    pub people: Option<PeopleRule>,
+    /// The smallest group whose staff figures are shown; None for the internal audience.
+    pub min_group: Option<u32>,
     pub tables: BTreeMap<&'static str, Overrides>,
 }
 
 impl Protection {
+    /// The protection an audience gets under `config`.
+    pub fn new(audience: super::Audience, config: &crate::config::Config) -> Protection {
+        let advocacy = audience == super::Audience::Advocacy;
+        Protection {
+            people: advocacy.then(|| PeopleRule::from_config(config)),
+            min_group: advocacy.then_some(config.min_group_clinicians),
+            tables: BTreeMap::new(),
+        }
+    }
+
+    /// The same rules, without any table decided yet.
+    pub fn rules(&self) -> Protection {
+        Protection { people: self.people, min_group: self.min_group, tables: BTreeMap::new() }
+    }
+
+    pub fn advocacy(&self) -> bool {
+        self.people.is_some()
+    }
+
+    /// The smallest count of people shown as a number, when counts are protected.
+    pub fn threshold(&self) -> Option<u32> {
+        self.people.map(PeopleRule::threshold)
+    }
+
     /// The text shown in place of a cell of a protected table, if it is not shown as its value.
     pub fn text(&self, table: &str, column: &str, row: usize) -> Option<&str> {
         self.tables.get(table)?.get(column, row)
     }
 
-    /// A count of people for a sentence or a table without totals: "<11" from 1 to min_cell − 1.
+    /// A count of people served for a sentence or a table without totals, as published: "<8" or
+    /// rounded to 5 (round), "<11" (suppress), or the count.
     pub fn people(&self, n: i64) -> String {
-        if self.hides(n) {
-            format!("<{}", self.min_cell.unwrap_or(0))
-        } else {
-            n.to_string()
+        match self.people {
+            Some(PeopleRule::Round(r)) => match r.count(n) {
+                Rounded::Shown(v) => v.to_string(),
+                Rounded::Hidden => r.small_text(),
+            },
+            Some(PeopleRule::Suppress { min_cell }) if (1..i64::from(min_cell)).contains(&n) => format!("<{min_cell}"),
+            _ => n.to_string(),
         }
     }
 
-    /// Whether a count of people (or a rate resting on them) must not be shown as it is.
+    /// A count of people served as a published number: rounded when rounding, None when hidden.
+    pub fn published(&self, n: i64) -> Option<i64> {
+        match self.people {
+            Some(PeopleRule::Round(r)) => match r.count(n) {
+                Rounded::Shown(v) => Some(v),
+                Rounded::Hidden => None,
+            },
+            _ if self.hides(n) => None,
+            _ => Some(n),
+        }
+    }
+
+    /// Whether a count of people served must not be shown as a number.
     pub fn hides(&self, n: i64) -> bool {
-        self.min_cell.is_some_and(|m| (1..i64::from(m)).contains(&n))
+        self.people.is_some_and(|rule| (1..i64::from(rule.threshold())).contains(&n))
     }
 
-    /// Whether a mean, median or rate over `n` people must be withheld.
+    /// Whether a mean, median or rate over `n` people served must be withheld.
     pub fn too_few(&self, n: i64) -> bool {
-        self.min_cell.is_some_and(|m| n < i64::from(m))
+        self.people.is_some_and(|rule| n < i64::from(rule.threshold()))
     }
 
-    /// Cells shown as "<min_cell", as "suppressed" and as "withheld", over every table.
+    /// Whether a group of `n` clinicians is too small for its staff figures to be shown.
+    pub fn staff_withheld(&self, n: i64) -> bool {
+        self.min_group.is_some_and(|m| !staff::shown(n, m))
+    }
+
+    /// Cells shown as "<8" or "<11", as "suppressed" and as "withheld", over every table.
     pub fn counts(&self) -> [usize; 3] {
         self.tables.values().map(Overrides::counts).fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
     }
 
-    /// Protects the access tables together (see `protect_access`); unchanged for the internal audience.
+    /// Protects the access tables together (see `protect_access` and `round_access`); unchanged
+    /// for the internal audience.
     pub fn apply_access(
         &mut self,
         access: &mut crate::indicators::access::Access,
-        mean_weeks: u32,
+        config: &crate::config::Config,
     ) -> PolarsResult<()> {
-        let Some(m) = self.min_cell else { return Ok(()) };
-        let [weeks, waits, capacity] =
-            protect_access(&mut access.waitlist_weeks, &mut access.waits, &mut access.capacity, m, mean_weeks)?;
+        let [weeks, waits, capacity] = match self.people {
+            None => return Ok(()),
+            Some(PeopleRule::Suppress { min_cell }) => {
+                thin_access_detail(&mut access.detail, &access.waits, min_cell)?;
+                protect_access(
+                    &mut access.waitlist_weeks,
+                    &mut access.waits,
+                    &mut access.capacity,
+                    min_cell,
+                    config.capacity_window_weeks,
+                )?
+            }
+            Some(PeopleRule::Round(rounding)) => round_access(access, rounding, config)?,
+        };
         self.tables.insert("waitlist_weeks", weeks);
         self.tables.insert("waits", waits);
         self.tables.insert("capacity", capacity);
@@ -476,28 +582,293 @@ impl Protection {
         Ok(())
     }
 
-    /// Masks `frame` by `rule` and keeps its overrides under `table`; unchanged for the internal audience.
+    /// Publishes a table of counts of people served by `rule` under the configured disclosure and
+    /// keeps its overrides under `table`; unchanged for the internal audience.
     pub fn apply(&mut self, table: &'static str, frame: &mut DataFrame, rule: &Rule) -> PolarsResult<()> {
-        let Some(m) = self.min_cell else { return Ok(()) };
-        let (masked, overrides) = protect(frame, rule, m)?;
+        let (masked, overrides) = match self.people {
+            None => return Ok(()),
+            Some(PeopleRule::Suppress { min_cell }) => protect(frame, rule, min_cell)?,
+            Some(PeopleRule::Round(rounding)) => round_table(frame, rule, rounding)?,
+        };
+        *frame = masked;
+        self.tables.insert(table, overrides);
+        Ok(())
+    }
+
+    /// Withholds the staff figures of groups under the minimum size (both disclosure modes), and
+    /// rounds the table's counts of appointments when rounding; keeps the overrides under `table`.
+    pub fn apply_staff(
+        &mut self,
+        table: &'static str,
+        frame: &mut DataFrame,
+        rule: &staff::StaffRule,
+        appointments: &[&str],
+    ) -> PolarsResult<()> {
+        let Some(min_group) = self.min_group else { return Ok(()) };
+        let (mut masked, mut overrides) = staff::protect(frame, rule, min_group)?;
+        if let Some(PeopleRule::Round(rounding)) = self.people {
+            let people = Rule {
+                group: None,
+                layout: Layout::Columns(appointments),
+                rates: &[],
+                numerators: &[],
+                follows: &[],
+                flow: None,
+                precious: &[],
+            };
+            let (rounded, more) = round_table(&masked, &people, rounding)?;
+            masked = rounded;
+            overrides.merge(more);
+        }
         *frame = masked;
         self.tables.insert(table, overrides);
         Ok(())
     }
 }
 
-impl Protection {
-    /// Parts and their total (one line, e.g. clinicians below, between and above two thresholds) as
-    /// published: the numbers, or "<11" and "suppressed" so that no part can be worked out.
-    pub fn line(&self, parts: &[i64], total: i64) -> Vec<String> {
-        let values: Vec<i64> = parts.iter().copied().chain(std::iter::once(total)).collect();
-        match self.min_cell {
-            Some(m) => {
-                let marks = suppress(&Cube { shape: &[values.len()], values: &values }, i64::from(m));
-                values.iter().zip(marks).map(|(&v, mark)| describe(mark, v, i64::from(m))).collect()
+impl Overrides {
+    fn merge(&mut self, other: Overrides) {
+        for (column, cells) in other.0 {
+            let mine = self.0.entry(column).or_insert_with(|| vec![None; cells.len()]);
+            for (slot, cell) in mine.iter_mut().zip(cells) {
+                if cell.is_some() {
+                    *slot = cell;
+                }
             }
-            None => values.iter().map(i64::to_string).collect(),
         }
+    }
+}
+
+/// The access tables rounded: each count on its own value (the same count in two tables is
+/// published the same way), capacity's rates as rounded sums over the capacity window divided by
+/// its weeks, and capacity's gap recomputed from those published figures, so that no figure of
+/// `capacity` names a count more exactly than the counts themselves.
+fn round_access(
+    access: &mut crate::indicators::access::Access,
+    rounding: Rounding,
+    config: &crate::config::Config,
+) -> PolarsResult<[Overrides; 3]> {
+    let every_column = Rule {
+        layout: Layout::Columns(&["referrals", "first_seen", "closed_unseen", "backlog"]),
+        ..rules::WAITLIST_BACKLOG
+    };
+    let (mut weeks, mut weeks_overrides) = round_table(&access.waitlist_weeks, &every_column, rounding)?;
+    withhold_unpublished(&mut weeks, &mut weeks_overrides)?;
+    let coupled = guard_backlog_weeks(&access.waitlist_weeks, &mut weeks, &mut weeks_overrides, rounding)?;
+    let (waits, waits_overrides) = round_table(&access.waits, &rules::WAITS, rounding)?;
+    access.waitlist_weeks = weeks;
+    access.waits = waits;
+    let capacity = &access.capacity;
+    let height = capacity.height();
+    let float = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
+        Ok(capacity.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+    };
+    let (arrival, starts, backlog) = (float("referrals_per_week")?, float("starts_per_week")?, float("backlog")?);
+    let (hours_per_client, reclaim) = (float("hours_per_client")?, float("admin_reclaim_hours_per_week")?);
+    let weeks = f64::from(config.capacity_window_weeks);
+    let mut overrides = Overrides::default();
+    let mut rows: Vec<[Option<f64>; 11]> = Vec::with_capacity(height);
+    let rate = |value: Option<f64>| value.map(|v| rounding.count((v * weeks).round() as i64));
+    for row in 0..height {
+        let (a, s) = (rate(arrival[row]), rate(starts[row]));
+        let b = backlog[row].map(|b| rounding.count(b.round() as i64));
+        let published = |r: Option<Rounded>| match r {
+            Some(Rounded::Shown(n)) => Some(n as f64),
+            _ => None,
+        };
+        let (a, s, b) = (published(a), published(s), published(b));
+        let hidden_backlog = backlog[row].is_some() && b.is_none();
+        for (column, value, original) in
+            [("referrals_per_week", a, arrival[row]), ("starts_per_week", s, starts[row]), ("backlog", b, backlog[row])]
+        {
+            if value.is_none() && original.is_some() {
+                let text = if column == "backlog" { rounding.small_text() } else { WITHHELD.to_owned() };
+                overrides.set(column, height, row, text);
+            }
+        }
+        let mut figures = match (a, s) {
+            (Some(a), Some(s)) => {
+                // A hidden backlog (1 to hide_max) at or under the published target adds nothing
+                // to the gap whatever its value, so the gap can still be shown.
+                let target = a / weeks * f64::from(config.standard_days.routine) / 7.0;
+                let bound = (hidden_backlog && target >= f64::from(rounding.hide_max)).then_some(0.0);
+                match b.or(bound) {
+                    Some(b) => crate::indicators::access::capacity_figures(
+                        a / weeks,
+                        s / weeks,
+                        b,
+                        hours_per_client[row],
+                        reclaim[row],
+                        config,
+                    ),
+                    None => [None; 11],
+                }
+            }
+            _ => [None; 11],
+        };
+        figures[0] = a.map(|a| a / weeks);
+        figures[1] = s.map(|s| s / weeks);
+        figures[2] = b;
+        rows.push(figures);
+    }
+    let mut frame = vec![capacity.column("clinic")?.clone()];
+    let original = access.capacity.clone();
+    for (i, name) in crate::indicators::access::CAPACITY_COLUMNS.iter().enumerate() {
+        let values: Vec<Option<f64>> = rows.iter().map(|r| r[i]).collect();
+        let had: Vec<bool> =
+            (0..height).map(|r| !original.column(name).is_ok_and(|c| c.get(r).is_ok_and(|v| v.is_null()))).collect();
+        for row in 0..height {
+            if values[row].is_none() && had[row] && overrides.get(name, row).is_none() {
+                overrides.set(name, height, row, WITHHELD.to_owned());
+            }
+        }
+        let column = Column::new((*name).into(), values);
+        frame.push(if *name == "backlog" { column.cast(&DataType::Int64)? } else { column });
+    }
+    access.capacity = DataFrame::new_infer_height(frame)?;
+    // A clinic whose last week's backlog the guard withheld has its people waiting withheld in
+    // capacity and waits as well (the same count), and the gap that rests on it.
+    let capacity_clinics: Vec<u32> =
+        access.capacity.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
+    for column in ["backlog", "extra_starts_per_week", "extra_fte", "annual_cost", "reclaim_share_of_gap"] {
+        super::rounding::hide_where(&mut access.capacity, &mut overrides, column, |r| {
+            coupled.contains(&capacity_clinics[r])
+        })?;
+    }
+    // The chart's weekly shares seen within standard, from rounded counts.
+    access.detail.within_by_week = access
+        .detail
+        .within_by_week
+        .iter()
+        .filter_map(|w| {
+            let round = |n: u32| match rounding.count(i64::from(n)) {
+                Rounded::Shown(v) => u32::try_from(v).ok(),
+                Rounded::Hidden => None,
+            };
+            let (within, not_within) = (round(w.within)?, round(w.judged - w.within)?);
+            (within + not_within > 0).then_some(crate::indicators::access::WeekStandard {
+                week: w.week,
+                judged: within + not_within,
+                within,
+            })
+        })
+        .collect();
+    let waits = &access.waits;
+    let clinics = waits.column("clinic")?.u32()?.clone();
+    let urgency = waits.column("urgency")?.str()?.clone();
+    // Hidden counts read 0 here, so a curve over a hidden count is not drawn.
+    let referrals = counts(waits, "referrals")?;
+    let network_referrals = |u: &str| {
+        (0..waits.height())
+            .find(|&r| clinics.get(r) == Some(ALL_CLINICS) && urgency.get(r) == Some(u))
+            .map_or(0, |r| referrals[r])
+    };
+    access.detail.curves.retain(|curve| !rounding.too_few(network_referrals(curve.urgency)));
+    let waits_clinics: Vec<u32> =
+        access.waits.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
+    let all: Vec<bool> = access.waits.column("urgency")?.str()?.iter().map(|u| u == Some("all")).collect();
+    let mut waits_overrides = waits_overrides;
+    super::rounding::hide_where(&mut access.waits, &mut waits_overrides, "still_waiting", |r| {
+        all[r] && coupled.contains(&waits_clinics[r])
+    })?;
+    Ok([weeks_overrides, waits_overrides, overrides])
+}
+
+/// What a reader knows of one published count: its smallest and largest possible value.
+fn bounds(published: Option<i64>, text: Option<&str>, rounding: Rounding) -> (i64, i64) {
+    let half = i64::from(rounding.base) / 2;
+    match (published, text) {
+        (Some(0), _) => (0, 0),
+        (Some(n), _) => ((n - half).max(i64::from(rounding.hide_max) + 1), n + half),
+        (None, Some(t)) if t == WITHHELD => (0, i64::MAX / 4),
+        _ => (1, i64::from(rounding.hide_max)),
+    }
+}
+
+/// Each week's clinic backlogs add up to the network's. Rounded cells leave a hidden one (1 to
+/// hide_max) a range, but when every other term sits at the edge of its rounding the range can
+/// close to a single value. Where it would, the largest other clinic's backlog that week is
+/// withheld too, until every hidden backlog keeps two values or more. Returns the clinics whose
+/// last week's backlog was withheld so (their people waiting are withheld elsewhere too).
+fn guard_backlog_weeks(
+    truth: &DataFrame,
+    published: &mut DataFrame,
+    overrides: &mut Overrides,
+    rounding: Rounding,
+) -> PolarsResult<std::collections::BTreeSet<u32>> {
+    let clinics: Vec<u32> = truth.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
+    let weeks = counts(truth, "week")?;
+    let last_week = weeks.iter().copied().max();
+    let values = optional_counts(published, "backlog")?;
+    let height = clinics.len();
+    let mut by_week: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (row, &week) in weeks.iter().enumerate() {
+        by_week.entry(week).or_default().push(row);
+    }
+    let mut withheld = vec![false; height];
+    let mut coupled = std::collections::BTreeSet::new();
+    for rows in by_week.values() {
+        let Some(&total) = rows.iter().find(|&&r| clinics[r] == ALL_CLINICS) else { continue };
+        let parts: Vec<usize> = rows.iter().copied().filter(|&r| clinics[r] != ALL_CLINICS).collect();
+        loop {
+            let bound = |r: usize| {
+                if withheld[r] {
+                    (0, i64::MAX / 4)
+                } else {
+                    bounds(values[r], overrides.get("backlog", r), rounding)
+                }
+            };
+            let (total_lo, total_hi) = bound(total);
+            let pinned = parts.iter().any(|&h| {
+                if values[h].is_some() || withheld[h] {
+                    return false;
+                }
+                let (others_lo, others_hi) = parts
+                    .iter()
+                    .filter(|&&o| o != h)
+                    .map(|&o| bound(o))
+                    .fold((0i64, 0i64), |(a, b), (lo, hi)| (a + lo, b.saturating_add(hi)));
+                let lo = (total_lo - others_hi).max(1);
+                let hi = (total_hi - others_lo).min(i64::from(rounding.hide_max));
+                hi - lo < 1
+            });
+            if !pinned {
+                break;
+            }
+            let Some(&largest) =
+                parts.iter().filter(|&&o| values[o].is_some() && !withheld[o]).max_by_key(|&&o| (values[o], o))
+            else {
+                break;
+            };
+            withheld[largest] = true;
+            if Some(weeks[largest]) == last_week {
+                coupled.insert(clinics[largest]);
+            }
+        }
+    }
+    let height = published.height();
+    super::rounding::hide_where(published, overrides, "backlog", |r| withheld[r])?;
+    for (row, &w) in withheld.iter().enumerate() {
+        if w {
+            overrides.set("backlog", height, row, WITHHELD.to_owned());
+        }
+    }
+    Ok(coupled)
+}
+
+impl Protection {
+    /// Counts of clinicians in parts and their total (one line, e.g. clinicians below, between and
+    /// above two thresholds) as published under the staff rule: every number when the group has
+    /// at least `min_group_clinicians`, "withheld" in place of each otherwise.
+    pub fn line(&self, parts: &[i64], total: i64) -> Vec<String> {
+        let withheld = self.staff_withheld(total);
+        parts
+            .iter()
+            .copied()
+            .chain(std::iter::once(total))
+            .enumerate()
+            .map(|(i, v)| if withheld && i < parts.len() { WITHHELD.to_owned() } else { v.to_string() })
+            .collect()
     }
 }
 
@@ -527,12 +898,47 @@ pub fn thin_access_detail(
     Ok(())
 }
 
-/// The access tables, protected together: a clinic's people waiting appear in `waits` (still
-/// waiting, urgency `all`), in `capacity` (backlog) and in `waitlist_weeks` (the last week's
-/// backlog), often as the same number. Hidden in one, they are hidden in all three, and each
-/// table's totals are protected again, until the three agree. And `capacity`'s referrals and
-/// first appointments per week × `mean_weeks` are the sums of the last weeks of `waitlist_weeks`:
-/// no clinic may have a single hidden week among them.
+/// Whether a cell of `waitlist_weeks` is published at all. A clinic's weekly flows and anyone's
+/// weekly closures are not: with the backlog, they complete the identity backlog − last week's
+/// backlog = referrals − first appointments − closures, which a reader can chain across weeks and
+/// clinics to solve for hidden counts. The network's weekly referrals and first appointments and
+/// every weekly backlog are published; a clinic's flows appear as capacity's rates over its window.
+pub fn published_weekly(clinic: u32, column: &str) -> bool {
+    match column {
+        "closed_unseen" => false,
+        "referrals" | "first_seen" => clinic == ALL_CLINICS,
+        _ => true,
+    }
+}
+
+fn optional_counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(frame.column(column)?.cast(&DataType::Int64)?.i64()?.iter().collect())
+}
+
+/// Nulls (and marks "withheld") every cell of `waitlist_weeks` that is not published weekly.
+fn withhold_unpublished(frame: &mut DataFrame, overrides: &mut Overrides) -> PolarsResult<()> {
+    let clinics: Vec<u32> = frame.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
+    for column in ["referrals", "first_seen", "closed_unseen"] {
+        super::rounding::hide_where(frame, overrides, column, |row| !published_weekly(clinics[row], column))?;
+        // A small count that is not published at all reads "withheld", not "<11".
+        let height = clinics.len();
+        for (row, &clinic) in clinics.iter().enumerate() {
+            if !published_weekly(clinic, column) && overrides.get(column, row).is_some() {
+                overrides.set(column, height, row, WITHHELD.to_owned());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The access tables, protected together (`disclosure = "suppress"`). `waitlist_weeks` publishes
+/// each week's backlog (clinics adding up to ALL) and the network's referrals and first
+/// appointments, each protected as its own table (see `published_weekly`). A clinic's people
+/// waiting appear in `waits` (still waiting, urgency `all`), in `capacity` (backlog) and in
+/// `waitlist_weeks` (the last week's backlog), often as the same number: hidden in one, they are
+/// hidden in all three, and each table's totals are protected again, until the three agree.
+/// `capacity`'s λ and μ × `mean_weeks` are counts of people: they are protected as a table of
+/// their own, and the network's are withheld when any week they add up is hidden.
 pub fn protect_access(
     waitlist_weeks: &mut DataFrame,
     waits: &mut DataFrame,
@@ -549,31 +955,48 @@ pub fn protect_access(
     let waits_clinic = codes(waits)?;
     let all_urgencies: Vec<bool> = waits.column("urgency")?.str()?.iter().map(|u| u == Some("all")).collect();
     let capacity_clinic = codes(capacity)?;
+
+    // The network's weekly flows: small counts hidden, nothing adds up to them.
+    let network: BooleanChunked = weeks_clinic.iter().map(|&c| c == ALL_CLINICS).collect();
+    let network_rows: Vec<usize> = (0..weeks_clinic.len()).filter(|&r| weeks_clinic[r] == ALL_CLINICS).collect();
+    let flows_frame = waitlist_weeks.filter(&network)?.select(["clinic", "week", "referrals", "first_seen"])?;
+    let closed = counts(waitlist_weeks, "closed_unseen")?;
     let mean_from = last_week.map(|w| w - 7 * (i64::from(mean_weeks) - 1));
-    let in_means = |r: usize| mean_from.is_some_and(|from| weeks[r] >= from);
-    let weeks_values: BTreeMap<&str, Vec<i64>> = ["referrals", "first_seen"]
-        .into_iter()
-        .map(|c| Ok((c, counts(waitlist_weeks, c)?)))
-        .collect::<PolarsResult<_>>()?;
+    // λ and μ × mean_weeks, by clinic, as counts.
+    let weeks_f = f64::from(mean_weeks);
+    let sum_of = |column: &str| -> PolarsResult<Vec<Option<i64>>> {
+        Ok(capacity
+            .column(column)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .iter()
+            .map(|v| v.map(|v| (v * weeks_f).round() as i64))
+            .collect())
+    };
+    let sums = DataFrame::new_infer_height(vec![
+        capacity.column("clinic")?.clone(),
+        Column::new("referrals".into(), sum_of("referrals_per_week")?),
+        Column::new("first_seen".into(), sum_of("starts_per_week")?),
+    ])?;
+
+    let backlog_frame = waitlist_weeks.select(["clinic", "week", "backlog"])?;
     let mut waiting_hidden: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
-    let mut flow_hidden: std::collections::BTreeSet<(&str, usize)> = std::collections::BTreeSet::new();
     loop {
         let set = &waiting_hidden;
-        let flows = &flow_hidden;
-        let (weeks_frame, weeks_overrides) =
-            protect_with(waitlist_weeks, &rules::WAITLIST_WEEKS, min_cell, &|c, r| {
-                (c == "backlog" && Some(weeks[r]) == last_week && set.contains(&weeks_clinic[r]))
-                    || flows.contains(&(c, r))
+        let (backlog_published, backlog_overrides) =
+            protect_with(&backlog_frame, &rules::WAITLIST_BACKLOG, min_cell, &|_, r| {
+                Some(weeks[r]) == last_week && set.contains(&weeks_clinic[r])
             })?;
         let (waits_frame, waits_overrides) = protect_with(waits, &rules::WAITS, min_cell, &|c, r| {
             c == "still_waiting" && all_urgencies[r] && set.contains(&waits_clinic[r])
         })?;
-        let (capacity_frame, capacity_overrides) = protect_with(capacity, &rules::CAPACITY, min_cell, &|c, r| {
-            c == "backlog" && set.contains(&capacity_clinic[r])
-        })?;
+        let (mut capacity_frame, mut capacity_overrides) =
+            protect_with(capacity, &rules::CAPACITY, min_cell, &|c, r| {
+                c == "backlog" && set.contains(&capacity_clinic[r])
+            })?;
         let mut now = waiting_hidden.clone();
         for r in 0..weeks_clinic.len() {
-            if Some(weeks[r]) == last_week && weeks_overrides.get("backlog", r).is_some() {
+            if Some(weeks[r]) == last_week && backlog_overrides.get("backlog", r).is_some() {
                 now.insert(weeks_clinic[r]);
             }
         }
@@ -587,38 +1010,74 @@ pub fn protect_access(
                 now.insert(clinic);
             }
         }
-        // A clinic with one hidden week among those capacity's means add up: hide its largest
-        // other week of that column too.
-        let mut more_flows = flow_hidden.clone();
+        if now != waiting_hidden {
+            waiting_hidden = now;
+            continue;
+        }
+        // A week's closures are not published, but backlog − last week's backlog = referrals −
+        // first appointments − closures gives them back: where they are small and every other
+        // term is shown, that week's first appointments are hidden too.
+        let backlog_hidden = |r: usize| backlog_overrides.get("backlog", r).is_some();
+        let m = i64::from(min_cell);
+        let forced: std::collections::BTreeSet<usize> = network_rows
+            .iter()
+            .enumerate()
+            .filter(|&(k, &r)| {
+                k > 0 && (1..m).contains(&closed[r]) && !backlog_hidden(r) && !backlog_hidden(network_rows[k - 1])
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let (flows_published, flows_overrides) =
+            protect_with(&flows_frame, &rules::NETWORK_FLOWS, min_cell, &|c, k| {
+                c == "first_seen" && forced.contains(&k)
+            })?;
+        let network_hidden_in_means = |column: &str| {
+            network_rows.iter().enumerate().any(|(k, &r)| {
+                mean_from.is_some_and(|from| weeks[r] >= from) && flows_overrides.get(column, k).is_some()
+            })
+        };
+        // The clinics' sums add up to the network's: a network sum withheld because a week of it
+        // is hidden is hidden in that table too, so that the clinics' sums do not give it back.
+        let (_, sum_overrides) = protect_with(&sums, &rules::CAPACITY_SUMS, min_cell, &|c, r| {
+            capacity_clinic[r] == ALL_CLINICS && network_hidden_in_means(c)
+        })?;
+        let rate_hidden = |column: &str, r: usize| sum_overrides.get(column, r).is_some();
+        // The rates, and every figure computed from them (the target backlog is λ × the routine
+        // standard in weeks), withheld where their count is hidden.
+        let gap = ["target_backlog", "extra_starts_per_week", "extra_fte", "annual_cost", "reclaim_share_of_gap"];
+        for (rate, sum) in [("referrals_per_week", "referrals"), ("starts_per_week", "first_seen")] {
+            super::rounding::hide_where(&mut capacity_frame, &mut capacity_overrides, rate, |r| rate_hidden(sum, r))?;
+        }
+        for column in gap {
+            super::rounding::hide_where(&mut capacity_frame, &mut capacity_overrides, column, |r| {
+                rate_hidden("referrals", r) || rate_hidden("first_seen", r)
+            })?;
+        }
+
+        // waitlist_weeks as published: every backlog, the network's flows.
+        let mut published = waitlist_weeks.clone();
+        let mut overrides = Overrides::default();
+        let height = published.height();
+        published.replace("backlog", backlog_published.column("backlog")?.clone())?;
+        if let Some(cells) = backlog_overrides.0.get("backlog") {
+            overrides.0.insert("backlog".to_owned(), cells.clone());
+        }
         for column in ["referrals", "first_seen"] {
-            let mut by_clinic: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-            for r in (0..weeks_clinic.len()).filter(|&r| in_means(r)) {
-                by_clinic.entry(weeks_clinic[r]).or_default().push(r);
-            }
-            for rows in by_clinic.values() {
-                let hidden = rows.iter().filter(|&&r| weeks_overrides.get(column, r).is_some()).count();
-                if hidden != 1 {
-                    continue;
-                }
-                let candidate = rows
-                    .iter()
-                    .copied()
-                    .filter(|&r| {
-                        weeks_overrides.get(column, r).is_none() && weeks_values[column][r] >= i64::from(min_cell)
-                    })
-                    .max_by_key(|&r| (weeks_values[column][r], std::cmp::Reverse(r)));
-                if let Some(r) = candidate {
-                    more_flows.insert((column, r));
+            let network_values = optional_counts(&flows_published, column)?;
+            let mut values: Vec<Option<i64>> = optional_counts(waitlist_weeks, column)?;
+            for (k, &r) in network_rows.iter().enumerate() {
+                values[r] = network_values[k];
+                if let Some(text) = flows_overrides.get(column, k) {
+                    overrides.set(column, height, r, text.to_owned());
                 }
             }
+            let dtype = waitlist_weeks.column(column)?.dtype().clone();
+            published.replace(column, Series::new(column.into(), values).cast(&dtype)?.into_column())?;
         }
-        if now == waiting_hidden && more_flows == flow_hidden {
-            *waitlist_weeks = weeks_frame;
-            *waits = waits_frame;
-            *capacity = capacity_frame;
-            return Ok([weeks_overrides, waits_overrides, capacity_overrides]);
-        }
-        waiting_hidden = now;
-        flow_hidden = more_flows;
+        withhold_unpublished(&mut published, &mut overrides)?;
+        *waitlist_weeks = published;
+        *waits = waits_frame;
+        *capacity = capacity_frame;
+        return Ok([overrides, waits_overrides, capacity_overrides]);
     }
 }

@@ -18,8 +18,6 @@ const GAP: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 const RECLAIM: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const WITHIN: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const OVER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-/// Empty rows below the capacity bars that keep the legend clear of them.
-const LEGEND_ROWS: f64 = 1.4;
 
 fn urgency_colour(urgency: &str) -> RGBColor {
     match urgency {
@@ -56,13 +54,16 @@ fn runs(values: &[Option<i64>]) -> Vec<Vec<(f64, f64)>> {
 /// A hidden weekly count: a small grey cross on the axis, so the gap reads as "not shown", not "none".
 const HIDDEN: RGBColor = RGBColor(150, 150, 150);
 
-/// One bar of the capacity chart.
+/// One row of the capacity chart: a clinic (or the network) with its FTE now and, when published,
+/// its gap; otherwise the plain reason printed in the row.
 #[derive(Debug, Clone)]
 pub struct CapacityBar {
     pub label: String,
     pub fte_now: f64,
-    pub extra_fte: f64,
-    pub reclaim_fte: f64,
+    /// The extra FTE needed, or why the row shows none ("no gap", "withheld: …").
+    pub extra_fte: Result<f64, String>,
+    /// The FTE that cutting admin to the target would free, when known.
+    pub reclaim_fte: Option<f64>,
 }
 
 fn title_font() -> TextStyle<'static> {
@@ -366,37 +367,52 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
     Ok(())
 }
 
-/// Where one kind of bar starts and ends on the FTE axis.
-type Span = fn(&CapacityBar) -> (f64, f64);
-
-/// Horizontal bars: FTE now, the extra FTE needed after it, and the part of that extra that
-/// admin reclaim would cover (a narrower bar inside it).
+/// One row per clinic (the network first): FTE now, the extra FTE needed after it, and below them a
+/// thin bar of the FTE that cutting admin to the target would free; a row without a published gap
+/// says why in words. The legend has its own strip above the plot.
 pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let height = (280 + 60 * bars.len() as u32).max(420);
+    let height = (300 + 90 * bars.len() as u32).max(420);
     let root = canvas(path, height)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
-    let right = bars.iter().map(|b| b.fte_now + b.extra_fte).fold(1.0, f64::max) * 1.12;
+    // The legend has a strip of its own above the plot, so no row of the plot is left empty for it.
+    let (legend_area, plot) = root.split_vertically(px(78));
+    let series: [(&str, RGBColor); 3] = [
+        ("Clinician FTE now (last complete week)", NOW),
+        ("Extra FTE needed to meet demand and clear the backlog", GAP),
+        ("FTE freed by cutting admin to the target ratio (thin bar)", RECLAIM),
+    ];
+    for (k, (label, colour)) in series.iter().enumerate() {
+        let (x, y) = (px(30) as i32 + (k as i32 % 2) * px(560) as i32, px(8) as i32 + (k as i32 / 2) * px(32) as i32);
+        legend_area
+            .draw(&Rectangle::new([(x, y + px(4) as i32), (x + px(22) as i32, y + px(20) as i32)], colour.filled()))
+            .map_err(|e| fail(&e))?;
+        legend_area
+            .draw(&Text::new(label.to_string(), (x + px(30) as i32, y), (FAMILY, px(17)).into_font()))
+            .map_err(|e| fail(&e))?;
+    }
+    let reach =
+        |b: &CapacityBar| b.fte_now + b.extra_fte.as_ref().copied().unwrap_or(0.0).max(b.reclaim_fte.unwrap_or(0.0));
+    let right = bars.iter().map(reach).fold(1.0, f64::max) * 1.3;
     let n = bars.len().max(1) as f64;
     let label_width = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(4) as u32 * 10 + 30;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(px(20))
         .margin_right(px(40))
         .x_label_area_size(px(60))
         .y_label_area_size(label_width.max(90))
-        .build_cartesian_2d(0.0..right, -0.5 - LEGEND_ROWS..n - 0.5)
+        .build_cartesian_2d(0.0..right, -0.5..n - 0.5)
         .map_err(|e| fail(&e))?;
     house_mesh(&mut chart.configure_mesh())
         .disable_y_mesh()
-        // At least one label slot per row unit, so that every integer row (a bar) gets a tick.
-        .y_labels((n + LEGEND_ROWS).ceil() as usize + 2)
+        // One label slot per row, so that every row gets its clinic's name.
+        .y_labels(bars.len().max(1) * 2 + 1)
         .y_label_formatter(&|y| {
             let i = y.round();
-            // Rows run top to bottom in the order given.
             if (y - i).abs() > 1e-6 || i < 0.0 || i >= n {
                 return String::new();
             }
-            // No bars at all (every clinic's gap withheld) leaves one empty row.
+            // Rows run top to bottom in the order given.
             bars.get((n - 1.0 - i) as usize).map_or_else(String::new, |b| b.label.clone())
         })
         .x_label_formatter(&|v| format!("{v:.0}"))
@@ -404,40 +420,41 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
         .draw()
         .map_err(|e| fail(&e))?;
     let row = |i: usize| n - 1.0 - i as f64;
-    let series: [(&str, RGBColor, f64, Span); 3] = [
-        ("Clinician FTE now (last complete week)", NOW, 0.34, |b| (0.0, b.fte_now)),
-        ("Extra FTE needed to meet demand and clear the backlog", GAP, 0.34, |b| (b.fte_now, b.fte_now + b.extra_fte)),
-        ("Part covered by cutting admin to the target ratio", RECLAIM, 0.16, |b| {
-            (b.fte_now, b.fte_now + b.reclaim_fte.min(b.extra_fte))
-        }),
-    ];
-    for (label, colour, half, span) in series {
+    let font = || (FAMILY, px(16)).into_font();
+    for (i, b) in bars.iter().enumerate() {
+        let y = row(i);
+        let mut shapes: Vec<Rectangle<(f64, f64)>> =
+            vec![Rectangle::new([(0.0, y + 0.02), (b.fte_now, y + 0.34)], NOW.filled())];
+        let gap_end = match &b.extra_fte {
+            Ok(extra) if *extra > 0.0 => {
+                shapes.push(Rectangle::new([(b.fte_now, y + 0.02), (b.fte_now + extra, y + 0.34)], GAP.filled()));
+                b.fte_now + extra
+            }
+            _ => b.fte_now,
+        };
+        if let Some(reclaim) = b.reclaim_fte.filter(|r| *r > 0.0) {
+            shapes.push(Rectangle::new([(b.fte_now, y - 0.2), (b.fte_now + reclaim, y - 0.06)], RECLAIM.filled()));
+        }
+        chart.draw_series(shapes).map_err(|e| fail(&e))?;
+        let text = match &b.extra_fte {
+            Ok(extra) if *extra >= 0.05 => format!("+{extra:.1} FTE"),
+            Ok(extra) if *extra > 0.0 => "+<0.1 FTE".to_owned(),
+            Ok(_) => "no gap".to_owned(),
+            Err(reason) => reason.clone(),
+        };
         chart
-            .draw_series(bars.iter().enumerate().map(|(i, b)| {
-                let (from, to) = span(b);
-                Rectangle::new([(from, row(i) - half), (to, row(i) + half)], colour.filled())
-            }))
-            .map_err(|e| fail(&e))?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled()));
+            .draw_series(std::iter::once(Text::new(text, (gap_end + right * 0.01, y + 0.26), font())))
+            .map_err(|e| fail(&e))?;
+        if let Some(reclaim) = b.reclaim_fte.filter(|r| *r > 0.0) {
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{reclaim:.1} freed"),
+                    (b.fte_now + reclaim + right * 0.01, y - 0.05),
+                    (FAMILY, px(14)).into_font().color(&RGBColor(90, 90, 90)),
+                )))
+                .map_err(|e| fail(&e))?;
+        }
     }
-    chart
-        .draw_series(bars.iter().enumerate().map(|(i, b)| {
-            Text::new(
-                format!("+{:.1}", b.extra_fte),
-                (b.fte_now + b.extra_fte + right * 0.008, row(i) + 0.12),
-                (FAMILY, px(16)).into_font(),
-            )
-        }))
-        .map_err(|e| fail(&e))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((FAMILY, px(16)))
-        .background_style(WHITE.mix(0.92))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
 }

@@ -150,12 +150,18 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
 
     let bars = capacity_bars(input, &access.capacity);
     let capacity_title = match bars.first().filter(|b| b.label == clinic_name(input, ALL_CLINICS)) {
-        Some(b) if b.extra_fte > 0.0 => format!(
-            "The network needs {:.1} more FTE clinicians; admin reclaim could cover {:.1}",
-            b.extra_fte,
-            b.reclaim_fte.min(b.extra_fte)
-        ),
-        Some(_) => "First appointments keep pace with referrals: no capacity gap".to_owned(),
+        Some(CapacityBar { extra_fte: Ok(extra), reclaim_fte, .. }) if *extra >= 0.05 => {
+            match reclaim_fte {
+                Some(reclaim) => {
+                    format!("The network needs {extra:.1} more FTE clinicians; cutting admin to target would free {reclaim:.1}")
+                }
+                None => format!("The network needs {extra:.1} more FTE clinicians"),
+            }
+        }
+        Some(CapacityBar { extra_fte: Ok(_), .. }) => {
+            "First appointments keep pace with referrals: no capacity gap".to_owned()
+        }
+        Some(CapacityBar { extra_fte: Err(_), .. }) => "Capacity gap by clinic".to_owned(),
         None => "Capacity gap".to_owned(),
     };
     let draw_capacity = || {
@@ -219,23 +225,25 @@ fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> 
     };
     let mut rows: Vec<usize> = (0..capacity.height()).collect();
     rows.sort_by_key(|&r| (u32_at(capacity, "clinic", r) != ALL_CLINICS, u32_at(capacity, "clinic", r)));
+    let threshold = input.protection.threshold().unwrap_or(0);
     rows.into_iter()
-        // A clinic whose gap or FTE is withheld (small-cell suppression) has no bar, rather than a zero one.
-        .filter(|&r| {
-            let clinic = u32_at(capacity, "clinic", r);
-            let fte_row = (0..weeks.height()).find(|&w| {
-                u32_at(weeks, "clinic", w) == clinic && i32_at(weeks, "week", w) == Some(input.window.last_week)
-            });
-            input.protection.text("capacity", "extra_fte", r).is_none()
-                && fte_row.is_none_or(|w| input.protection.text("clinic_weeks", "fte", w).is_none())
-        })
         .map(|r| {
             let clinic = u32_at(capacity, "clinic", r);
+            let hidden = |column: &str| input.protection.text("capacity", column, r).is_some();
+            let extra_fte = match f64_at(capacity, "extra_fte", r) {
+                Some(fte) => Ok(fte),
+                None if hidden("backlog") => Err(format!("withheld: fewer than {threshold} waiting")),
+                None if hidden("referrals_per_week") || hidden("starts_per_week") => {
+                    Err(format!("withheld: fewer than {threshold} referrals or first appointments"))
+                }
+                None if hidden("extra_fte") => Err("withheld (it would give a hidden count away)".to_owned()),
+                None => Err("no client seen in 52 weeks".to_owned()),
+            };
             CapacityBar {
                 label: clinic_name(input, clinic),
                 fte_now: fte_now(clinic),
-                extra_fte: f64_at(capacity, "extra_fte", r).unwrap_or(0.0),
-                reclaim_fte: f64_at(capacity, "admin_reclaim_fte", r).unwrap_or(0.0),
+                extra_fte,
+                reclaim_fte: f64_at(capacity, "admin_reclaim_fte", r),
             }
         })
         .collect()
@@ -414,18 +422,9 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         .iter()
         .filter(|w| w.judged > 0)
         .map(|w| {
-            let protection = input.protection;
-            // A weekly share over fewer than min_cell referrals is withheld (advocacy); within and
-            // judged − within are both hidden when either is small, so neither follows from the other.
-            let [within, _, judged]: [String; 3] = protection
-                .line(&[i64::from(w.within), i64::from(w.judged - w.within)], i64::from(w.judged))
-                .try_into()
-                .unwrap_or_default();
-            let share = if protection.too_few(i64::from(w.judged)) {
-                crate::privacy::tables::WITHHELD.to_owned()
-            } else {
-                percent(Some(f64::from(w.within) / f64::from(w.judged)))
-            };
+            // Privacy has already left out (or rounded) the weeks it may not show as they are.
+            let (judged, within) = (w.judged.to_string(), w.within.to_string());
+            let share = percent(Some(f64::from(w.within) / f64::from(w.judged)));
             vec![dates::format_day(w.week), judged, within, share]
         })
         .collect();
@@ -435,8 +434,9 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         "Line chart of the weekly share of referrals seen within their standard, by week received, with the 12-month share as a dashed line.",
         &format!(
             "By the week the referral was received, for weeks whose every deadline has passed; each referral is judged against the standard of its urgency. The dashed line is the share over the last 12 months (no target share is configured).{}",
-            match input.protection.min_cell {
-                Some(m) => format!(" Weeks with fewer than {m} referrals judged, or fewer than {m} seen within or not within the standard (but some), are left out to protect the people in them."),
+            match input.protection.people {
+                Some(crate::privacy::tables::PeopleRule::Suppress { min_cell: m }) => format!(" Weeks with fewer than {m} referrals judged, or fewer than {m} seen within or not within the standard (but some), are left out to protect the people in them."),
+                Some(crate::privacy::tables::PeopleRule::Round(r)) => format!(" Counts are rounded to the nearest {} and the share computed from them; weeks with 1 to {} referrals seen within or not within the standard are left out to protect the people in them.", r.base, r.hide_max),
                 None => String::new(),
             }
         ),
@@ -477,19 +477,17 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
 
     // Capacity.
     let capacity = &access.capacity;
-    // Clinics whose gap or FTE small-cell suppression withholds have no bar: say which.
-    let drawn: Vec<String> = capacity_bars(input, capacity).into_iter().map(|b| b.label).collect();
-    let withheld: Vec<String> = (0..capacity.height())
-        .map(|r| clinic_name(input, u32_at(capacity, "clinic", r)))
-        .filter(|name| !drawn.contains(name))
+    // Every clinic has a row; one whose gap is withheld says why in its row.
+    let withheld: Vec<String> = capacity_bars(input, capacity)
+        .into_iter()
+        .filter_map(|b| b.extra_fte.err().filter(|reason| reason.starts_with("withheld")).map(|_| b.label))
         .collect();
     let withheld_note = if withheld.is_empty() {
         String::new()
     } else {
         format!(
-            " No bar for {}: its figures are withheld, as they would give away a count of fewer than {} people (see Methods).",
-            withheld.join(", "),
-            config.min_cell
+            " The gap of {} is withheld: it would name a count of people the report does not show (see Methods).",
+            withheld.join(", ")
         )
     };
     figure(

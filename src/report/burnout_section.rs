@@ -108,7 +108,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     ));
     let mut sentences = Vec::new();
     let protection = input.protection;
-    if head.scored > 0 && protection.min_cell.is_some() {
+    if head.scored > 0 && protection.advocacy() {
         // As clinic_weeks publishes the network's last week, so that no figure here undoes its suppression.
         let cw = &input.workload.clinic_weeks;
         let last = (0..cw.height()).rev().find(|&r| codes(cw, "clinic").get(r) == Some(&ALL_CLINICS));
@@ -118,14 +118,23 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             (Ok(h), Ok(s)) if s > 0.0 => format!(" ({:.0} %)", 100.0 * h / s),
             _ => String::new(),
         };
-        sentences.push(format!(
-            "{high} of {scored} clinicians{share} are at high risk on their workload of the last {} weeks; {} of them have been \
-             high in at least {} of the last {} weeks.",
-            config.risk_window_weeks,
-            protection.people(head.sustained as i64),
-            config.tiers.sustained_weeks,
-            config.tiers.sustained_of
-        ));
+        if high.parse::<i64>().is_ok() {
+            sentences.push(format!(
+                "{high} of {scored} clinicians{share} are at high risk on their workload of the last {} weeks; {} of them \
+                 have been high in at least {} of the last {} weeks.",
+                config.risk_window_weeks,
+                head.sustained,
+                config.tiers.sustained_weeks,
+                config.tiers.sustained_of
+            ));
+        } else {
+            sentences.push(format!(
+                "{scored} clinicians were scored on their workload of the last {} weeks. How many are at high risk is \
+                 withheld: a group needs at least {} clinicians before figures about its clinicians are published, so \
+                 that no one can be picked out.",
+                config.risk_window_weeks, config.min_group_clinicians
+            ));
+        }
     } else if head.scored > 0 {
         sentences.push(format!(
             "{} of {} clinicians ({:.0} %) are at high risk on their workload of the last {} weeks; {} of them have been \
@@ -139,7 +148,8 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             config.tiers.sustained_of
         ));
     }
-    if let Some(after) = head.after_hours_per_clinician_week.filter(|_| !protection.too_few(head.scored as i64)) {
+    if let Some(after) = head.after_hours_per_clinician_week.filter(|_| !protection.staff_withheld(head.scored as i64))
+    {
         sentences.push(format!("Each clinician works {after:.1} hours a week after hours on average."));
     }
     if let Some(sessions) = head.sessions_lost_per_month {
@@ -182,19 +192,18 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         |row: Option<&usize>, column: &str| row.map_or("0".to_owned(), |&r| input.count("clinic_weeks", cw, column, r));
     let last = network_rows.last();
     let last_high = text(last, "risk_high");
-    let tier_title = if last_high.starts_with('<') {
-        format!("Fewer than {} clinicians at high risk in the last week", input.config.min_cell)
-    } else if last_high == crate::privacy::tables::SUPPRESSED {
+    let tier_title = if last_high.parse::<i64>().is_err() {
         "Clinicians by risk tier, week by week".to_owned()
     } else {
         format!("{last_high} clinicians at high risk in the last week")
     };
     let tier_rows = tier_weeks.clone();
-    let min_cell = input.config.min_cell;
-    let suppressed_note = if input.protection.tables.get("clinic_weeks").is_some_and(|o| !o.is_empty()) {
+    let min_group = input.config.min_group_clinicians;
+    let withheld_weeks = tier_weeks.iter().any(|w| w.tiers.iter().any(Option::is_none));
+    let suppressed_note = if withheld_weeks {
         format!(
-            " Grey: tiers not shown because a count is under {min_cell} (or would give one away by subtraction); \
-             the table gives \"<{min_cell}\" or \"suppressed\" for them."
+            " Grey: tiers withheld in weeks when fewer than {min_group} clinicians worked, so that no one can be \
+             picked out; the table gives \"withheld\" for them."
         )
     } else {
         String::new()
@@ -203,8 +212,9 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     let drawable = tier_weeks.iter().any(charts::TierWeek::draws_anything);
     if !drawable {
         page.raw(&format!(
-            "<p class=\"note\">Clinicians by risk tier, week by week: not shown. Every week's counts are under {min_cell} \
-             or would give one away, so each is hidden to protect the clinicians behind it.</p>"
+            "<p class=\"note\">Clinicians by risk tier, week by week: withheld. Fewer than {min_group} clinicians \
+             worked in every week, and a group needs at least that many before figures about its clinicians are \
+             published.</p>"
         ));
     }
     charts_to_draw.extend(drawable.then(|| {
@@ -217,7 +227,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
                 last_high
             ),
             caption: format!("Each week's tier is scored on the risk window ending that week.{suppressed_note}"),
-            render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows, min_cell)),
+            render: Box::new(move |path| charts::tiers_per_week(path, &tier_title, &tier_rows, min_group)),
             data: Some((
                 vec!["Week starting", "Low", "Moderate", "High"],
                 network_rows
@@ -240,8 +250,8 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         .iter()
         .filter_map(|name| {
             let strains: Vec<f64> = floats(risk, &format!("{name}_strain")).into_iter().flatten().collect();
-            // A mean over fewer than min_cell people is withheld (advocacy).
-            (!strains.is_empty() && !protection.too_few(strains.len() as i64))
+            // A mean over fewer than min_group_clinicians clinicians is withheld (advocacy).
+            (!strains.is_empty() && !protection.staff_withheld(strains.len() as i64))
                 .then(|| (display(name), strains.iter().sum::<f64>() / strains.len() as f64))
         })
         .collect();
@@ -252,11 +262,11 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     let driver_rows = drivers.clone();
     let withheld_note = |what: &str| {
         format!(
-            "{what}: withheld in this report, because fewer than {} clinicians were scored (small-cell rule, see Methods).",
-            config.min_cell
+            "{what}: withheld in this report, because fewer than {} clinicians were scored (see Methods).",
+            config.min_group_clinicians
         )
     };
-    if drivers.is_empty() && protection.too_few(head.scored as i64) && head.scored > 0 {
+    if drivers.is_empty() && protection.staff_withheld(head.scored as i64) && head.scored > 0 {
         page.paragraph(&withheld_note("What drives risk (mean strain per component)"));
     } else {
         charts_to_draw.push(Chart {
@@ -283,8 +293,8 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         if values.is_empty() {
             continue;
         }
-        // Each bar of a histogram over a handful of clinicians is a small count of people.
-        if protection.too_few(values.len() as i64) {
+        // A histogram over fewer than min_group_clinicians clinicians is withheld.
+        if protection.staff_withheld(values.len() as i64) {
             page.paragraph(&withheld_note(&format!("The distribution of {}", display(name))));
             continue;
         }
@@ -303,17 +313,12 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             .try_into()
             .unwrap_or_default();
         let median_text =
-            if protection.too_few(values.len() as i64) { WITHHELD.to_owned() } else { format!("{median:.2}") };
+            if protection.staff_withheld(values.len() as i64) { WITHHELD.to_owned() } else { format!("{median:.2}") };
         let data = (
             vec!["Clinicians", "At or below green", "Between green and red", "Above red", "Median"],
             vec![vec![n_text.clone(), below_text, between_text, over_text.clone(), median_text]],
         );
-        // A title reads "Fewer than 11 of 38", not "<11 of 38"; a complementary cell reads "Some".
-        let over_words = match over_text.as_str() {
-            t if t.starts_with('<') => format!("Fewer than {}", config.min_cell),
-            t if t.parse::<i64>().is_err() => "Some".to_owned(),
-            t => t.to_owned(),
-        };
+        let over_words = over_text.clone();
         let title = match name {
             "admin_ratio" => {
                 format!("{over_words} of {n_text} clinicians spend more than {} h on admin per client hour", ramp.red)
@@ -322,8 +327,9 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         };
         let green = format!("green {}", ramp.green);
         let red = format!("red {}", ramp.red);
-        // Advocacy: neighbouring bars merge until each holds at least min_cell clinicians.
-        let min_bin = protection.min_cell;
+        // Within a group large enough to show, counts of clinicians are not small cells: every bar
+        // is drawn as it is.
+        let min_bin: Option<u32> = None;
         charts_to_draw.push(Chart {
             file,
             alt: format!(
@@ -418,8 +424,8 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
         .line(&[check.burnout.n as i64, check.no_burnout.n as i64], check.matched as i64)
         .try_into()
         .unwrap_or_default();
-    // Means and shares of a survey group resting on fewer than min_cell people are withheld.
-    let group_ok = |n: usize| !protection.too_few(n as i64);
+    // Means and shares of a survey group of fewer than min_group_clinicians are withheld.
+    let group_ok = |n: usize| !protection.staff_withheld(n as i64);
     let pct = |v: Option<f64>, n: usize| {
         if !group_ok(n) {
             return WITHHELD.to_owned();
@@ -442,7 +448,7 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
             "{matched} clinicians answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days. One of the two \
              survey groups has fewer than {} people, so its figures are withheld in this report. Rank correlation \
              between score and answer: {}.",
-            input.config.min_cell,
+            input.config.min_group_clinicians,
             check.spearman.map_or("not defined".to_owned(), |r| format!("{r:.2}"))
         ));
     } else {

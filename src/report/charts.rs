@@ -318,7 +318,7 @@ const SUPPRESSED: RGBColor = RGBColor(170, 170, 170);
 
 /// Clinicians in each risk tier per week, stacked (low at the bottom); tiers hidden by small-cell
 /// suppression are drawn together as one grey block above the shown ones.
-pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u32) -> Result<()> {
+pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_group: u32) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
     let root = canvas(path, HEIGHT)?;
     let n = weeks.len().max(1) as f64;
@@ -378,7 +378,7 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_cell: u3
                 Rectangle::new([(x - 0.4, below as f64), (x + 0.4, (below + w.hidden()) as f64)], SUPPRESSED.filled())
             }))
             .map_err(|e| fail(&e))?
-            .label(format!("Tiers not shown (a count under {min_cell}, or one that would give it away)"))
+            .label(format!("Tiers withheld (fewer than {min_group} clinicians that week)"))
             .legend(|(x, y)| Rectangle::new([(x, y - 7), (x + 16, y + 7)], SUPPRESSED.filled()));
     }
     // A week whose total is hidden too has no bar: a grey cross on the axis says it is not empty.

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::indicators::access::Access;
-use crate::indicators::workload::{self, Workload};
+use crate::indicators::workload::Workload;
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::reader::FileReport;
 use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
@@ -43,6 +43,9 @@ pub struct ReportInput<'a> {
     pub protection: &'a Protection,
     /// Earlier nights' as-now projections (projections.csv), for the projection-against-actual view.
     pub projections: &'a projections::Projections,
+    /// Totals over the report window by clinic and for the network, as published (the
+    /// protection's `totals` table says what hidden cells show).
+    pub totals: &'a DataFrame,
 }
 
 impl ReportInput<'_> {
@@ -88,7 +91,7 @@ pub struct Summary {
     pub documentation_hours: Option<f64>,
     pub after_hours: Option<f64>,
     pub admin_ratio: Option<f64>,
-    pub sessions_attended: i64,
+    pub sessions_attended: Option<i64>,
     pub no_show_rate: Option<f64>,
     pub roster: bool,
     /// Clinicians scored at the last complete week, by tier, and how many are sustained high.
@@ -106,9 +109,12 @@ pub struct Summary {
     pub suppressed: Vec<&'static str>,
     /// Figures left null because the export does not hold what they need, with the reason.
     pub not_available: BTreeMap<&'static str, String>,
-    /// The small-cell threshold the report's sentences cite.
+    /// The smallest count of people shown as a number, which the report's sentences cite.
     #[serde(skip)]
     pub min_cell: u32,
+    /// The smallest group of clinicians whose staff figures are shown.
+    #[serde(skip)]
+    pub min_group: u32,
 }
 
 fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
@@ -179,37 +185,38 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
             && cw.column("week").ok().and_then(|c| c.get(r).ok()).and_then(|v| v.extract::<i32>())
                 == Some(input.window.last_week)
     });
+    // Tier counts are staff figures: shown when the network scored at least min_group_clinicians
+    // clinicians, withheld otherwise (the network row of clinic_weeks follows the same rule).
+    let scored = ["low", "moderate", "high"].map(tier_count).iter().sum::<usize>();
+    let last_hidden = last.is_some_and(|r| protection.text("clinic_weeks", "risk_high", r).is_some());
+    let staff_hidden = protection.staff_withheld(scored as i64) || last_hidden;
     let mut suppressed = Vec::new();
-    let mut tier = |name: &'static str| {
-        let hidden = last.is_some_and(|r| protection.text("clinic_weeks", name, r).is_some())
-            || protection.hides(tier_count(&name[5..]) as i64);
-        if hidden {
+    let mut tier = |name: &'static str, n: usize| {
+        if staff_hidden {
             suppressed.push(name);
             None
         } else {
-            Some(tier_count(&name[5..]))
+            Some(n)
         }
     };
-    let (risk_low, risk_moderate, risk_high) = (tier("risk_low"), tier("risk_moderate"), tier("risk_high"));
-    let sustained = burnout_section::headline(input).sustained;
-    let risk_sustained = if protection.hides(sustained as i64) {
-        suppressed.push("risk_sustained");
-        None
-    } else {
-        Some(sustained)
-    };
+    let (risk_low, risk_moderate, risk_high) = (
+        tier("risk_low", tier_count("low")),
+        tier("risk_moderate", tier_count("moderate")),
+        tier("risk_high", tier_count("high")),
+    );
+    let risk_sustained = tier("risk_sustained", burnout_section::headline(input).sustained);
     let clinicians = network.map_or(0, |r| i64_at(totals, "clinicians", r));
-    // Rates over the whole network rest on its clinicians too.
-    let thin = protection.too_few(clinicians);
+    // Ratios over the whole network are staff figures of its clinicians.
+    let thin = protection.staff_withheld(clinicians);
     if thin {
         suppressed.extend(["admin_ratio", "no_show_rate"]);
     }
-    let clinicians = if protection.hides(clinicians) {
-        suppressed.push("clinicians");
-        None
-    } else {
-        Some(clinicians)
-    };
+    let clinicians = Some(clinicians);
+    let sessions = network.map_or(0, |r| i64_at(totals, "sessions_attended", r));
+    let sessions_attended = protection.published(sessions);
+    if sessions_attended.is_none() {
+        suppressed.push("sessions_attended");
+    }
     Summary {
         as_of: dates::format_day(input.window.as_of),
         window_first_week: dates::format_day(input.window.first_week),
@@ -227,7 +234,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         } else {
             None
         },
-        sessions_attended: network.map_or(0, |r| i64_at(totals, "sessions_attended", r)),
+        sessions_attended,
         no_show_rate: value("no_show_rate").filter(|_| !thin).map(|r| (r * 10_000.0).round() / 10_000.0),
         roster: input.data.roster.is_some(),
         risk_low,
@@ -242,7 +249,8 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
         suppressed,
         not_available: input.data.not_exported().into_iter().collect(),
-        min_cell: input.config.min_cell,
+        min_cell: protection.threshold().unwrap_or(input.config.min_cell),
+        min_group: input.config.min_group_clinicians,
     }
 }
 
@@ -344,10 +352,10 @@ fn headline(summary: &Summary) -> String {
         ),
         _ if summary.suppressed.contains(&"admin_ratio") => format!(
             "In {period}, clinicians logged {} hours of admin work for {} hours with clients. The ratio of the two is \
-             withheld: fewer than {} clinicians worked in the network (small-cell rule, see Methods).",
+             withheld: fewer than {} clinicians worked in the network (see Methods).",
             summary.admin_hours.map_or_else(|| "no".to_owned(), hours),
             hours(summary.direct_hours),
-            summary.min_cell
+            summary.min_group
         ),
         _ if summary.admin_hours.is_none() => format!(
             "In {period}, clinicians spent {} hours with clients. The admin-to-client ratio is not \
@@ -388,15 +396,10 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     }
     write_rejects(dir, &input.data.files, internal)?;
 
-    let raw_totals = workload::window_totals(&input.workload.clinician_weeks)?;
-    let summary = summary(input, &raw_totals);
-    let totals = match input.protection.min_cell {
-        Some(m) => {
-            let (frame, overrides) =
-                crate::privacy::tables::protect(&raw_totals, &crate::privacy::tables::rules::WINDOW_TOTALS, m)?;
-            Totals { frame, overrides }
-        }
-        None => Totals { frame: raw_totals, overrides: Default::default() },
+    let summary = summary(input, input.totals);
+    let totals = Totals {
+        frame: input.totals.clone(),
+        overrides: input.protection.tables.get("totals").cloned().unwrap_or_default(),
     };
     let history = history.with(&summary);
     let weeks = network_weeks(&input.workload.clinic_weeks, input.protection);
@@ -412,7 +415,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         // Follow-up gaps need only sessions.csv (SPEC §1: never "not available" for want of a file
         // the indicator does not use).
         let mut followup = crate::indicators::access::followup_table(input.data, &input.window, input.config)?;
-        let mut protection = Protection { min_cell: input.protection.min_cell, ..Protection::default() };
+        let mut protection = input.protection.rules();
         protection.apply("followup", &mut followup, &crate::privacy::tables::rules::FOLLOWUP)?;
         let published = tables::publishable(&followup, ids)?;
         tables::write_csv(&published, &dir.join("data").join("followup.csv"), protection.tables.get("followup"))?;
@@ -506,7 +509,38 @@ fn html_page(
             },
             "no-show rate".to_owned(),
         ),
+        (
+            match summary.risk_high {
+                Some(n) => format!("{n} of {}", summary.risk_low.unwrap_or(0) + summary.risk_moderate.unwrap_or(0) + n),
+                None if summary.suppressed.contains(&"risk_high") => crate::privacy::tables::WITHHELD.to_owned(),
+                None => "not available".to_owned(),
+            },
+            "clinicians at high burnout risk".to_owned(),
+        ),
     ];
+    let mut cards = cards.to_vec();
+    if input.access.is_some() {
+        cards.push((
+            match (
+                summary.km_median_days,
+                input.access.and_then(|a| a.detail.curves.iter().find(|c| c.urgency == "all")),
+            ) {
+                (Some(days), _) => format!("{days:.0} days"),
+                // The curve never fell to a half: the median is longer than anyone has waited yet.
+                (None, Some(curve)) => format!("over {} days", curve.last_day),
+                (None, None) => crate::privacy::tables::WITHHELD.to_owned(),
+            },
+            "median wait for a first appointment, counting people still waiting".to_owned(),
+        ));
+        cards.push((
+            match summary.extra_fte {
+                Some(fte) if fte >= 0.05 => format!("{fte:.1}"),
+                Some(_) => "none".to_owned(),
+                None => crate::privacy::tables::WITHHELD.to_owned(),
+            },
+            "extra full-time clinicians needed to close the capacity gap".to_owned(),
+        ));
+    }
     page.raw("<div class=\"cards\">");
     for (value, label) in cards {
         page.raw(&format!(
@@ -522,14 +556,24 @@ fn html_page(
     if let Some(reason) = summary.not_available.get("no_show_rate") {
         page.raw(&format!("<p class=\"note\">No-show rate: not available, because {}.</p>", escape(reason)));
     }
-    if let Some(m) = input.protection.min_cell {
+    if let Some(rule) = input.protection.people {
         let [small, complementary, withheld] = input.protection.counts();
         let [s2, c2, w2] = totals.overrides.counts();
         if small + complementary + withheld + s2 + c2 + w2 > 0 {
+            let m = rule.threshold();
+            let how = match rule {
+                crate::privacy::tables::PeopleRule::Round(r) => format!(
+                    "counts of people from 1 to {} read \"&lt;{m}\", other counts of people are rounded to the nearest {}",
+                    r.hide_max, r.base
+                ),
+                crate::privacy::tables::PeopleRule::Suppress { .. } => format!(
+                    "counts under {m} read \"&lt;{m}\", counts that would give one away by subtraction from a total read \"suppressed\""
+                ),
+            };
             page.raw(&format!(
-                "<p class=\"note\">To protect the people behind small numbers, counts under {m} read \"&lt;{m}\", counts that \
-                 would give one away by subtraction from a total read \"suppressed\", and rates resting on fewer than {m} \
-                 people read \"withheld\" (<a href=\"#suppression\">how</a>).</p>"
+                "<p class=\"note\">To protect the people behind small numbers, {how}, rates resting on fewer than {m} people \
+                 read \"withheld\", and figures about fewer than {} clinicians are withheld (<a href=\"#suppression\">how</a>).</p>",
+                input.config.min_group_clinicians
             ));
         }
     }
@@ -577,7 +621,7 @@ fn html_page(
                 hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0)),
                 if has_admin { hours(f64_at(totals, "admin_hours", r).unwrap_or(0.0)) } else { "–".into() },
                 if has_admin { text("admin_ratio", &|v| optional(v, 2)) } else { "–".into() },
-                hours(i64_at(totals, "sessions_attended", r) as f64),
+                text("sessions_attended", &|v| hours(v.unwrap_or(0.0))),
                 if no_show_exported { text("no_show_rate", &percent) } else { "not available".into() },
             ]
         })
@@ -632,19 +676,29 @@ fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
             hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))
         );
         if let (true, Some(ratio)) = (has_admin, f64_at(totals, "admin_ratio", r)) {
-            sentence.push_str(&format!(" and {ratio:.2} hours of admin for each of them"));
+            sentence.push_str(&format!(", and {ratio:.2} hours of admin for every hour with clients"));
         }
-        sentence.push_str(&format!(
-            "; {} of {} clinicians scored in the last week are at high risk.",
-            tier_count("risk_high"),
-            tier_count("clinicians")
-        ));
+        let high = tier_count("risk_high");
+        if high.parse::<i64>().is_ok() {
+            sentence.push_str(&format!(
+                "; {high} of {} clinicians scored in the last week are at high risk.",
+                tier_count("clinicians")
+            ));
+        } else {
+            sentence.push_str(&format!(
+                "; its risk tiers are withheld: {} clinicians were scored in the last week, fewer than the {} a \
+                 group needs before its staff figures are published.",
+                tier_count("clinicians"),
+                input.config.min_group_clinicians
+            ));
+        }
         if let Some(median) = waits("km_median_days") {
             sentence.push_str(&format!(" Half of its referrals wait {median:.0} days or more for a first appointment"));
             match capacity("extra_fte") {
-                Some(fte) if fte > 0.0 => {
-                    sentence.push_str(&format!("; closing its gap needs {fte:.1} more clinicians."))
+                Some(fte) if fte >= 0.05 => {
+                    sentence.push_str(&format!("; closing its gap needs {fte:.1} more full-time clinicians."))
                 }
+                Some(fte) if fte > 0.0 => sentence.push_str("; its capacity gap is under 0.1 full-time clinicians."),
                 Some(_) => sentence.push_str("; it has no capacity gap."),
                 None => sentence.push('.'),
             }
@@ -810,9 +864,10 @@ fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
     let rows: Vec<Vec<String>> = files
         .iter()
         .map(|f| {
-            // A row of the roster, the survey or the waitlist is a person: its counts are counts of people.
+            // A row of the waitlist is a referral: its counts are counts of people served. (Roster
+            // and survey rows are clinicians, a staff count of the whole network.)
             let rows = |n: u64| {
-                if [CLINICIANS, crate::ingest::WELLBEING, crate::ingest::WAITLIST].contains(&f.file.as_str()) {
+                if f.file == crate::ingest::WAITLIST {
                     protection.people(n as i64)
                 } else {
                     n.to_string()
@@ -826,7 +881,7 @@ fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
                 rows(f.after_as_of),
                 crate::ingest::quality::date_range(f),
                 f.clinics.to_string(),
-                protection.people(f.clinicians as i64),
+                f.clinicians.to_string(),
             ]
         })
         .collect();
@@ -851,13 +906,13 @@ fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
     }
     if !data.references.is_empty() {
         // A person's id is published in the internal audience only.
-        let internal = protection.min_cell.is_none();
+        let internal = !protection.advocacy();
         let rows: Vec<Vec<String>> = data
             .references
             .iter()
             .map(|m| {
                 let kind = if m.kind == "clinician" { "Clinicians" } else { "Clinics" };
-                let ids = if m.kind == "clinician" { protection.people(m.ids as i64) } else { m.ids.to_string() };
+                let ids = m.ids.to_string();
                 let mut row = vec![
                     kind.to_owned(),
                     m.found_in.to_owned(),
@@ -925,33 +980,48 @@ fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
 fn methods(page: &mut Page, config: &Config, protection: &Protection, totals: &crate::privacy::tables::Overrides) {
     page.section("methods", "Methods");
     page.raw("<h3 id=\"suppression\">Who this report may be shown to</h3>");
-    match protection.min_cell {
-        Some(m) => {
-            let [small, complementary, withheld] = protection.counts();
-            let [s2, c2, w2] = totals.counts();
-            page.paragraph(&format!(
-                "Advocacy report, safe to publish: no clinician or client id appears, and per-clinician tables are left out. \
-                 Clinics with fewer than {} clinicians are reported together as \"{}\". A count of people from 1 to {} is \
-                 shown as \"<{m}\". Where a table's totals would let a reader work such a count out by subtraction, \
-                 further counts of {m} or more are hidden as \"suppressed\" (complementary suppression), chosen so that \
-                 every hidden count could take at least two values given everything shown. Rates, means and medians resting \
-                 on fewer than {m} people are \"withheld\". In this report: {} counts shown as \"<{m}\", {} suppressed, \
-                 {} figures withheld. In the Parquet tables these cells are empty.",
-                config.min_clinicians,
-                crate::privacy::OTHER_CLINICS,
-                m - 1,
-                small + s2,
-                complementary + c2,
-                withheld + w2,
-            ));
-        }
-        None => {
-            page.paragraph(
+    let [small, complementary, withheld] = protection.counts();
+    let [s2, c2, w2] = totals.counts();
+    let (small, complementary, withheld) = (small + s2, complementary + c2, withheld + w2);
+    let staff = format!(
+        "Figures about clinicians (risk-tier counts, shares, medians and means over clinicians) are shown for groups of at \
+         least {} clinicians and withheld below that, as staff surveys publish their results; how many clinicians a \
+         group has is shown.",
+        config.min_group_clinicians
+    );
+    let folded = format!(
+        "Advocacy report, safe to publish: no clinician or client id appears, and per-clinician tables are left out. \
+         Clinics with fewer than {} clinicians are reported together as \"{}\".",
+        config.min_clinicians,
+        crate::privacy::OTHER_CLINICS
+    );
+    match protection.people {
+        Some(crate::privacy::tables::PeopleRule::Round(r)) => page.paragraph(&format!(
+            "{folded} Counts of people served (referrals, people waiting, first appointments, sessions, clients) follow \
+             the rule NHS Digital adopted for its published statistics in 2018: a count from 1 to {h} is shown as \"<{n}\" \
+             (never as a number), every other count is rounded to the nearest {b} (0 stays 0), and a mean, median or rate \
+             resting on 1 to {h} people is \"withheld\". Shares and the capacity gap are computed from the rounded \
+             counts, so that no figure names a count more exactly than the counts do. Rounded counts need not add up to \
+             their rounded totals. {staff} In this report: {small} counts shown as \"<{n}\", {withheld} figures withheld. In \
+             the Parquet tables these cells are empty.",
+            h = r.hide_max,
+            n = r.hide_max + 1,
+            b = r.base,
+        )),
+        Some(crate::privacy::tables::PeopleRule::Suppress { min_cell: m }) => page.paragraph(&format!(
+            "{folded} A count of people from 1 to {} is shown as \"<{m}\". Where a table's totals would let a reader \
+             work such a count out by subtraction, further counts of {m} or more are hidden as \"suppressed\" \
+             (complementary suppression), chosen so that every hidden count could take at least two values given \
+             everything shown. Rates, means and medians resting on fewer than {m} people are \"withheld\". {staff} In this \
+             report: {small} counts shown as \"<{m}\", {complementary} suppressed, {withheld} figures withheld. In the \
+             Parquet tables these cells are empty.",
+            m - 1,
+        )),
+        None => page.paragraph(
             "Internal report for the clinic's own management: per-clinician rows under the export's pseudonymous ids, \
-             and no small-cell suppression. Do not publish it; run with --audience advocacy for a report that can be.",
-            );
-        }
-    }
+             and no disclosure control. Do not publish it; run with --audience advocacy for a report that can be.",
+        ),
+    };
     page.raw(
         "<dl class=\"defs\">\
          <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last window_weeks complete weeks (see the configuration below). Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\
