@@ -37,6 +37,7 @@ impl Mode {
 /// a small value.
 fn cell_range(text: &str, mode: Mode) -> Option<(f64, f64, bool)> {
     let text = text.trim();
+    let off = switched_off();
     match (mode, text) {
         (Mode::Round, "<8") => Some((1.0, 7.0, true)),
         (Mode::Suppress, "<11") => Some((1.0, 10.0, true)),
@@ -44,11 +45,12 @@ fn cell_range(text: &str, mode: Mode) -> Option<(f64, f64, bool)> {
         (Mode::Round, "suppressed") => Some((8.0, f64::INFINITY, true)),
         // A count that is not published is still a count: 0 or more.
         (_, "" | "withheld") => Some((0.0, f64::INFINITY, false)),
+        (_, t) if t.starts_with("exact ") => t[6..].parse::<f64>().ok().map(|n| (n, n, false)),
         (Mode::Round, number) => {
             let n: f64 = number.parse().ok()?;
             // Rounded to the nearest 5; a published 0 is a true 0 (1 to 7 read "<8").
-            if n == 0.0 {
-                Some((0.0, 0.0, false))
+            if n == 0.0 || off.contains(&"rounding") || (off.contains(&"small") && n < 8.0) {
+                Some((n, n, false))
             } else {
                 Some(((n - 2.0).max(8.0), n + 2.0, false))
             }
@@ -59,6 +61,13 @@ fn cell_range(text: &str, mode: Mode) -> Option<(f64, f64, bool)> {
 
 /// Σ coefficient × variable, compared with a right-hand side.
 type Relation = (Vec<(usize, f64)>, ComparisonOp, f64);
+
+/// The rules the run under attack was told to switch off (`CASELOAD_TEST_DISCLOSURE_OFF`, which the
+/// spawned binary inherits): the reader then knows the published numbers are exact.
+fn switched_off() -> Vec<&'static str> {
+    let value = std::env::var("CASELOAD_TEST_DISCLOSURE_OFF").unwrap_or_default();
+    ["rounding", "small", "rates"].into_iter().filter(|r| value.split(',').any(|v| v.trim() == *r)).collect()
+}
 
 /// The published counts as variables, the relations between them as constraints.
 #[derive(Default)]
@@ -76,7 +85,8 @@ impl Model {
     /// variable, whose range is the intersection of what each says).
     fn cell(&mut self, key: String, text: &str, truth: &str, mode: Mode) -> Option<usize> {
         let (lo, hi, hidden) = cell_range(text, mode)?;
-        let truth: f64 = truth.parse().unwrap_or_else(|_| panic!("{key}: internal value {truth:?}"));
+        let truth: f64 =
+            truth.trim_start_matches("exact ").parse().unwrap_or_else(|_| panic!("{key}: internal value {truth:?}"));
         let next = self.names.len();
         let i = *self.index.entry(key.clone()).or_insert(next);
         if i == next {
@@ -136,8 +146,18 @@ impl Model {
             }
         };
         let mut recovered = Vec::new();
-        let unpublished = |v: usize| self.bounds[v] == (0.0, f64::INFINITY);
-        for v in (0..self.names.len()).filter(|&v| self.hidden[v] || unpublished(v)) {
+        for (v, &(lo, hi)) in self.bounds.iter().enumerate() {
+            if lo == hi {
+                // Shown exactly: a recovery only if it is a small count shown as a number.
+                if (1.0..small_below).contains(&lo) {
+                    recovered.push((self.names[v].clone(), self.truth[v]));
+                }
+                continue;
+            }
+            if !self.hidden[v] && hi.is_finite() {
+                // A rounded count is within 2 of what it says and 8 or more: no small count to give away.
+                continue;
+            }
             let p = base.var_value(vars[v]);
             let f = (p + 1e-6).floor();
             let pinned = if (p - p.round()).abs() < 1e-6 {
@@ -232,6 +252,7 @@ fn model(advocacy: &Path, internal: &Path, mode: Mode, capacity_weeks: usize) ->
             let recent: Vec<&String> = weeks.iter().rev().take(capacity_weeks).copied().collect();
             let mut backlog_terms = Vec::new();
             let mut sums: BTreeMap<&str, Vec<(Option<usize>, f64)>> = BTreeMap::new();
+            let exact_rates = switched_off().contains(&"rates");
             for row in &capacity {
                 let clinic = row["clinic_id"].clone();
                 let true_row = &capacity_truth[&vec![clinic.clone()]];
@@ -244,6 +265,7 @@ fn model(advocacy: &Path, internal: &Path, mode: Mode, capacity_weeks: usize) ->
                 for (rate, column) in [("referrals_per_week", "referrals"), ("starts_per_week", "first_seen")] {
                     // λ × the window's weeks is a count: the sum of the window's last weeks.
                     let as_count = |text: &str| match text.parse::<f64>() {
+                        Ok(value) if exact_rates => format!("exact {}", (value * capacity_weeks as f64).round()),
                         Ok(value) => format!("{}", (value * capacity_weeks as f64).round()),
                         Err(_) => text.to_owned(),
                     };
@@ -397,9 +419,41 @@ const NETWORKS: &[(&str, &str, &str, &str)] = &[
     ("20", "240", "5", "2026-11-15"),
 ];
 
+/// Two clinics of six clinicians; clinic B had 5 referrals in the capacity window, clinic A 30:
+/// B's referrals per week × 13 would name its 5.
+fn small_rate_export(dir: &Dir) {
+    let mut sessions = vec![crate::util::SESSIONS_HEADER.to_owned()];
+    for clinic in ["A", "B"] {
+        for k in 0..6 {
+            for day in 2..=6 {
+                sessions.push(format!(
+                    "S{clinic}{k}{day},{clinic},{clinic}T{k},{clinic}P{k}{day},2026-11-0{day} 09:00,50,attended,therapy"
+                ));
+            }
+        }
+    }
+    let mut waitlist =
+        vec!["referral_id,clinic_id,client_id,referred_on,urgency,first_seen_on,closed_on,close_reason".to_owned()];
+    for (clinic, n) in [("A", 30), ("B", 5)] {
+        for k in 0..n {
+            waitlist.push(format!("R{clinic}{k},{clinic},W{clinic}{k},2026-10-05,routine,2026-10-20,,"));
+        }
+    }
+    fn lines(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    dir.create("sessions.csv", &lines(&sessions));
+    dir.create("waitlist.csv", &lines(&waitlist));
+}
+
 fn check_all(mode: Mode) {
     let mut failures = Vec::new();
     let mut hidden_total = 0;
+    let fixture = Dir::new("disclosure-rate");
+    small_rate_export(&fixture);
+    let (hidden, recovered) = attack(&fixture, "in", "2026-11-15", mode);
+    hidden_total += hidden;
+    failures.extend(recovered.into_iter().map(|(name, t)| format!("a clinic with 5 referrals: {name} = {t}")));
     let sample = Dir::new("disclosure-sample");
     let sample_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let (hidden, recovered) = attack(&sample, sample_data.to_str().unwrap(), "2026-11-15", mode);
@@ -411,8 +465,8 @@ fn check_all(mode: Mode) {
         let network = format!("{clinics} clinics, {clinicians} clinicians, seed {seed}");
         failures.extend(recovered.into_iter().map(|(name, t)| format!("{network}: {name} = {t}")));
     }
-    assert!(hidden_total > 0, "the networks have hidden counts to attack");
     assert!(failures.is_empty(), "{} hidden counts recovered ({mode:?}):\n{}", failures.len(), failures.join("\n"));
+    assert!(hidden_total > 0, "the networks have hidden counts to attack");
 }
 
 #[test]

@@ -19,6 +19,26 @@ pub struct Rounding {
     pub hide_max: u32,
     /// Every other count is rounded to the nearest multiple of this.
     pub base: u32,
+    /// Rules switched off by the `CASELOAD_TEST_DISCLOSURE_OFF` testing hook, to show that the
+    /// disclosure check catches each one: counts not rounded, small counts shown, rates exact.
+    pub off: Off,
+}
+
+/// See `Rounding::off`; all false outside the tests of the disclosure check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Off {
+    pub rounding: bool,
+    pub small: bool,
+    pub rates: bool,
+}
+
+impl Off {
+    /// `CASELOAD_TEST_DISCLOSURE_OFF=rounding,small,rates` (any of them).
+    pub fn from_env() -> Off {
+        let value = std::env::var("CASELOAD_TEST_DISCLOSURE_OFF").unwrap_or_default();
+        let has = |name: &str| value.split(',').any(|v| v.trim() == name);
+        Off { rounding: has("rounding"), small: has("small"), rates: has("rates") }
+    }
 }
 
 /// One count as published.
@@ -36,7 +56,13 @@ impl Rounding {
         if n == 0 {
             Rounded::Shown(0)
         } else if (1..=hide).contains(&n) {
-            Rounded::Hidden
+            if self.off.small {
+                Rounded::Shown(n)
+            } else {
+                Rounded::Hidden
+            }
+        } else if self.off.rounding {
+            Rounded::Shown(n)
         } else {
             // Nearest multiple; a tie (only for an even base) goes up.
             let sign = n.signum();
@@ -164,7 +190,7 @@ pub fn hide_where(
 mod tests {
     use super::*;
 
-    const RULE: Rounding = Rounding { hide_max: 7, base: 5 };
+    const RULE: Rounding = Rounding { hide_max: 7, base: 5, off: Off { rounding: false, small: false, rates: false } };
 
     #[test]
     fn counts_round_to_five_and_small_ones_hide() {

@@ -446,9 +446,11 @@ pub enum PeopleRule {
 impl PeopleRule {
     pub fn from_config(config: &crate::config::Config) -> PeopleRule {
         match config.disclosure {
-            Disclosure::Round => {
-                PeopleRule::Round(Rounding { hide_max: config.round_hide_max, base: config.round_base })
-            }
+            Disclosure::Round => PeopleRule::Round(Rounding {
+                hide_max: config.round_hide_max,
+                base: config.round_base,
+                off: super::rounding::Off::from_env(),
+            }),
             Disclosure::Suppress => PeopleRule::Suppress { min_cell: config.min_cell },
         }
     }
@@ -668,7 +670,16 @@ fn round_access(
     let weeks = f64::from(config.capacity_window_weeks);
     let mut overrides = Overrides::default();
     let mut rows: Vec<[Option<f64>; 11]> = Vec::with_capacity(height);
-    let rate = |value: Option<f64>| value.map(|v| rounding.count((v * weeks).round() as i64));
+    let rate = |value: Option<f64>| {
+        value.map(|v| {
+            let sum = (v * weeks).round() as i64;
+            if rounding.off.rates {
+                Rounded::Shown(sum)
+            } else {
+                rounding.count(sum)
+            }
+        })
+    };
     for row in 0..height {
         let (a, s) = (rate(arrival[row]), rate(starts[row]));
         let b = backlog[row].map(|b| rounding.count(b.round() as i64));

@@ -108,33 +108,15 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     ));
     let mut sentences = Vec::new();
     let protection = input.protection;
-    if head.scored > 0 && protection.advocacy() {
-        // As clinic_weeks publishes the network's last week, so that no figure here undoes its suppression.
-        let cw = &input.workload.clinic_weeks;
-        let last = (0..cw.height()).rev().find(|&r| codes(cw, "clinic").get(r) == Some(&ALL_CLINICS));
-        let text = |column: &str| last.map_or("0".to_owned(), |r| input.count("clinic_weeks", cw, column, r));
-        let (high, scored) = (text("risk_high"), text("clinicians"));
-        let share = match (high.parse::<f64>(), scored.parse::<f64>()) {
-            (Ok(h), Ok(s)) if s > 0.0 => format!(" ({:.0} %)", 100.0 * h / s),
-            _ => String::new(),
-        };
-        if high.parse::<i64>().is_ok() {
-            sentences.push(format!(
-                "{high} of {scored} clinicians{share} are at high risk on their workload of the last {} weeks; {} of them \
-                 have been high in at least {} of the last {} weeks.",
-                config.risk_window_weeks,
-                head.sustained,
-                config.tiers.sustained_weeks,
-                config.tiers.sustained_of
-            ));
-        } else {
-            sentences.push(format!(
-                "{scored} clinicians were scored on their workload of the last {} weeks. How many are at high risk is \
-                 withheld: a group needs at least {} clinicians before figures about its clinicians are published, so \
-                 that no one can be picked out.",
-                config.risk_window_weeks, config.min_group_clinicians
-            ));
-        }
+    // The same figures as summary.json and the key-figure card: clinicians scored at the last
+    // complete week, shown when the group is large enough for staff figures.
+    if head.scored > 0 && protection.staff_withheld(head.scored as i64) {
+        sentences.push(format!(
+            "{} clinicians were scored on their workload of the last {} weeks. How many are at high risk is withheld: \
+             a group needs at least {} clinicians before figures about its clinicians are published, so that no one \
+             can be picked out.",
+            head.scored, config.risk_window_weeks, config.min_group_clinicians
+        ));
     } else if head.scored > 0 {
         sentences.push(format!(
             "{} of {} clinicians ({:.0} %) are at high risk on their workload of the last {} weeks; {} of them have been \
@@ -209,7 +191,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         String::new()
     };
     // A chart of hidden weeks only would be an empty frame: say why instead.
-    let drawable = tier_weeks.iter().any(charts::TierWeek::draws_anything);
+    let drawable = tier_weeks.iter().any(|w| w.tiers.iter().all(Option::is_some) && w.draws_anything());
     if !drawable {
         page.raw(&format!(
             "<p class=\"note\">Clinicians by risk tier, week by week: withheld. Fewer than {min_group} clinicians \

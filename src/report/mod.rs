@@ -499,11 +499,20 @@ fn html_page(
     let cards = [
         (hours(summary.direct_hours), "direct client hours".to_owned()),
         (na(summary.admin_hours, &hours), "admin hours".to_owned()),
-        (na(summary.admin_ratio, &|r| format!("{r:.2}")), "admin hours per client hour".to_owned()),
+        (
+            if summary.suppressed.contains(&"admin_ratio") {
+                crate::privacy::tables::WITHHELD.to_owned()
+            } else {
+                na(summary.admin_ratio, &|r| format!("{r:.2}"))
+            },
+            "admin hours per client hour".to_owned(),
+        ),
         (na(summary.after_hours, &hours), "hours worked after hours".to_owned()),
         (
             if summary.not_available.contains_key("no_show_rate") {
                 "not available".to_owned()
+            } else if summary.suppressed.contains(&"no_show_rate") {
+                crate::privacy::tables::WITHHELD.to_owned()
             } else {
                 percent(summary.no_show_rate)
             },
