@@ -204,6 +204,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     }
     let mut workload = workload::compute(&data, &window, config)?;
     let mut access = access::compute(&data, &workload.detail, &window, config)?;
+    let survey = crate::indicators::wellbeing::compare(&data, &workload.burnout.risk, &window)?;
     stages.lap("indicators");
     let mut protection = Protection::new(options.audience, config);
     protection.apply_staff(
@@ -214,9 +215,15 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     )?;
     let mut totals = workload::window_totals(&workload.clinician_weeks)?;
     protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
+    let mut followup = None;
     if let Some(access) = access.as_mut() {
         protection.apply_access(access, config)?;
         protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
+    } else {
+        // Follow-up gaps need only sessions.csv.
+        let mut table = access::followup_table(&data, &window, config)?;
+        protection.apply("followup", &mut table, &rules::FOLLOWUP)?;
+        followup = Some(table);
     }
     stages.lap("suppression");
 
@@ -236,6 +243,8 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         protection: &protection,
         projections: &projections,
         totals: &totals,
+        followup: followup.as_ref(),
+        survey: survey.as_ref(),
     };
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");

@@ -1,0 +1,148 @@
+//! One short section per clinic: the network's headline figures for that clinic.
+
+use super::*;
+
+/// One short section per clinic: the same headline figures as the network's, for that clinic.
+pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
+    let totals = &protected.frame;
+    let ids = &input.data.ids;
+    let has_admin = input.data.admin.is_some();
+    // Tier counts as clinic_weeks publishes them for the last complete week (suppressed alike).
+    let cw = &input.workload.clinic_weeks;
+    let last_week_row = |clinic: u32| {
+        (0..cw.height()).find(|&r| u32_at(cw, "clinic", r) == clinic && week_at(cw, r) == Some(input.window.last_week))
+    };
+    page.section("clinics", "Clinic by clinic");
+    page.paragraph(
+        "The network's figures for each clinic on its own: workload over the report window, burnout-risk tiers at the \
+         last complete week, and access over the last 12 months.",
+    );
+    for r in (0..totals.height()).filter(|&r| u32_at(totals, "clinic", r) != ALL_CLINICS) {
+        let clinic = u32_at(totals, "clinic", r);
+        let name = ids.clinics.name(clinic);
+        let tier_count = |column: &str| match last_week_row(clinic) {
+            Some(row) => input.count("clinic_weeks", cw, column, row),
+            None => "0".to_owned(),
+        };
+        let waits = |column: &str| clinic_access(input, |a| &a.waits, clinic, column, Some("all"));
+        let capacity = |column: &str| clinic_access(input, |a| &a.capacity, clinic, column, None);
+        let mut sentence = format!(
+            "{} clinicians logged {} hours with clients",
+            protected.text("clinicians", r, &|v| format!("{:.0}", v.unwrap_or(0.0))),
+            hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))
+        );
+        if let (true, Some(ratio)) = (has_admin, f64_at(totals, "admin_ratio", r)) {
+            sentence.push_str(&format!(", and {ratio:.2} hours of admin for every hour with clients"));
+        }
+        let high = tier_count("risk_high");
+        if high.parse::<i64>().is_ok() {
+            sentence.push_str(&format!(
+                "; {high} of {} clinicians scored in the last week are at high risk.",
+                tier_count("clinicians")
+            ));
+        } else {
+            sentence.push_str(&format!(
+                "; its risk tiers are withheld: {} clinicians were scored in the last week, fewer than the {} a \
+                 group needs before its staff figures are published.",
+                tier_count("clinicians"),
+                input.config.min_group_clinicians
+            ));
+        }
+        if let Some(median) = waits("km_median_days") {
+            sentence.push_str(&format!(" Half of its referrals wait {median:.0} days or more for a first appointment"));
+            match capacity("extra_fte") {
+                Some(fte) if fte >= 0.05 => {
+                    sentence.push_str(&format!("; closing its gap needs {fte:.1} more full-time clinicians."))
+                }
+                Some(fte) if fte > 0.0 => sentence.push_str("; its capacity gap is under 0.1 full-time clinicians."),
+                Some(_) => sentence.push_str("; it has no capacity gap."),
+                None => sentence.push('.'),
+            }
+        }
+        page.raw(&format!("<section id=\"clinic-{r}\" aria-label=\"{}\"><h3>{}</h3>", escape(name), escape(name)));
+        page.paragraph(&sentence);
+        let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "–".to_owned(), f);
+        let rows = vec![
+            vec!["Direct client hours".to_owned(), hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))],
+            vec![
+                "Admin hours per client hour".to_owned(),
+                if has_admin {
+                    protected.text("admin_ratio", r, &|v| na(v, &|v| format!("{v:.2}")))
+                } else {
+                    "–".into()
+                },
+            ],
+            vec![
+                "After-hours hours".to_owned(),
+                if has_admin { na(f64_at(totals, "after_hours", r), &hours) } else { "–".into() },
+            ],
+            vec![
+                "No-show rate".to_owned(),
+                if input.data.sessions.status_constant {
+                    "not available".to_owned()
+                } else {
+                    protected.text("no_show_rate", r, &percent)
+                },
+            ],
+            vec![
+                "Clinicians by risk tier (low / moderate / high)".to_owned(),
+                format!("{} / {} / {}", tier_count("risk_low"), tier_count("risk_moderate"), tier_count("risk_high")),
+            ],
+            vec![
+                "Median wait, Kaplan–Meier (days)".to_owned(),
+                clinic_access_text(input, "waits", |a| &a.waits, clinic, "km_median_days", Some("all"), &|v| {
+                    na(v, &|v| format!("{v:.0}"))
+                }),
+            ],
+            vec![
+                "Seen within standard".to_owned(),
+                clinic_access_text(
+                    input,
+                    "waits",
+                    |a| &a.waits,
+                    clinic,
+                    "within_standard_share",
+                    Some("all"),
+                    &percent,
+                ),
+            ],
+            vec!["Waiting now".to_owned(), backlog_text(input, clinic)],
+            vec![
+                "Follow-up gaps over standard".to_owned(),
+                clinic_access_text(
+                    input,
+                    "followup",
+                    |a| &a.followup,
+                    clinic,
+                    "followup_over_standard_share",
+                    None,
+                    &percent,
+                ),
+            ],
+            vec!["Extra FTE needed".to_owned(), capacity_text(input, clinic, "extra_fte", &|v| format!("{v:.1}"))],
+        ];
+        page.table("", &["Figure", "Value"], &rows);
+        page.raw("</section>");
+    }
+    page.end_section();
+}
+
+/// A figure of a clinic's capacity row as published: the value, "withheld" or "–".
+pub(super) fn capacity_text(input: &ReportInput, clinic: u32, column: &str, show: &dyn Fn(f64) -> String) -> String {
+    let Some(access) = input.access else { return "–".to_owned() };
+    let capacity = &access.capacity;
+    match (0..capacity.height()).find(|&r| u32_at(capacity, "clinic", r) == clinic) {
+        Some(r) => input.figure("capacity", capacity, column, r, |v| v.map_or_else(|| "–".to_owned(), show)),
+        None => "–".to_owned(),
+    }
+}
+
+/// A clinic's backlog at the as-of date as the capacity table publishes it.
+pub(super) fn backlog_text(input: &ReportInput, clinic: u32) -> String {
+    let Some(access) = input.access else { return "–".to_owned() };
+    let capacity = &access.capacity;
+    match (0..capacity.height()).find(|&r| u32_at(capacity, "clinic", r) == clinic) {
+        Some(r) => input.count("capacity", capacity, "backlog", r),
+        None => "–".to_owned(),
+    }
+}

@@ -1,0 +1,132 @@
+//! The data-quality section: what was read, rejected and left out, and ids that match nothing.
+
+use super::*;
+
+/// "appointments.csv (sessions.csv)" for a file read through a mapping's source, else the name.
+pub(super) fn file_name(f: &FileReport) -> String {
+    let source = f.source_name();
+    if source == f.file {
+        source
+    } else {
+        format!("{source} ({})", f.file)
+    }
+}
+
+pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
+    let files = &data.files;
+    page.section("data-quality", "Data quality");
+    let rows: Vec<Vec<String>> = files
+        .iter()
+        .map(|f| {
+            // A row of the waitlist is a referral: its counts are counts of people served. (Roster
+            // and survey rows are clinicians, a staff count of the whole network.)
+            let rows = |n: u64| {
+                if f.file == crate::ingest::WAITLIST {
+                    protection.people(n as i64)
+                } else {
+                    n.to_string()
+                }
+            };
+            vec![
+                file_name(f),
+                rows(f.rows_read),
+                rows(f.rows_accepted),
+                rows(f.rejects.len() as u64),
+                rows(f.after_as_of),
+                crate::ingest::quality::date_range(f),
+                f.clinics.to_string(),
+                f.clinicians.to_string(),
+            ]
+        })
+        .collect();
+    page.table(
+        "",
+        &[
+            "File",
+            "Rows read",
+            "Accepted",
+            "Rejected",
+            "After as-of (not counted yet)",
+            "Dates",
+            "Clinics",
+            "Clinicians",
+        ],
+        &rows,
+    );
+    let notes: Vec<Vec<String>> =
+        files.iter().flat_map(|f| f.warnings.iter().map(|w| vec![file_name(f), w.clone()])).collect();
+    if !notes.is_empty() {
+        page.table("How the files were read", &["File", "Note"], &notes);
+    }
+    if !data.references.is_empty() {
+        // A person's id is published in the internal audience only.
+        let internal = !protection.advocacy();
+        let rows: Vec<Vec<String>> = data
+            .references
+            .iter()
+            .map(|m| {
+                let kind = if m.kind == "clinician" { "Clinicians" } else { "Clinics" };
+                let ids = m.ids.to_string();
+                let mut row = vec![
+                    kind.to_owned(),
+                    m.found_in.to_owned(),
+                    m.missing_from.to_owned(),
+                    ids,
+                    format!("{} ({:.1} %)", m.rows, m.share * 100.0),
+                ];
+                if internal {
+                    row.push(m.examples.join(", "));
+                }
+                row
+            })
+            .collect();
+        let mut header = vec!["Ids", "Found in", "Not in", "How many", "Rows there"];
+        if internal {
+            header.push("First ids");
+        }
+        page.table(
+            "Ids that match nothing in another file (an export whose ids come from another system reads cleanly \
+             and still means nothing: check these before quoting the figures)",
+            &header,
+            &rows,
+        );
+    }
+    let missing: Vec<&str> = [ADMIN_TIME, crate::ingest::WAITLIST, CLINICIANS]
+        .into_iter()
+        .filter(|f| !files.iter().any(|r| r.file == *f))
+        .collect();
+    if !missing.is_empty() {
+        page.paragraph(&format!(
+            "Not provided: {}. Indicators that need them are shown as not available, never as zero.",
+            missing.join(", ")
+        ));
+    }
+    let reasons: Vec<Vec<String>> = files
+        .iter()
+        .flat_map(|f| {
+            let first_lines = |reason: &str| {
+                f.rejects
+                    .iter()
+                    .filter(|r| r.reason == reason)
+                    .take(5)
+                    .map(|r| r.line.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            f.rejects_by_reason()
+                .into_iter()
+                .map(|(reason, n)| vec![file_name(f), reason.clone(), n.to_string(), first_lines(&reason)])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if reasons.is_empty() {
+        page.paragraph("No rows were rejected.");
+    } else {
+        page.table(
+            "Rejected rows by reason (each is listed in rejects/<file>.csv with its line and column)",
+            &["File", "Reason", "Rows", "First lines"],
+            &reasons,
+        );
+    }
+    page.end_section();
+}
