@@ -581,6 +581,61 @@ impl Protection {
             .filter_map(|r| clinics.get(r))
             .collect();
         access.projection.retain(|clinic| !hidden.contains(&clinic));
+        self.publish_projection(access)
+    }
+
+    /// The projection as published: the capacity table's figures (the target backlog is λ × the
+    /// routine standard; the capacity gap's extra starts add (B − B*) / clearance weeks) are those
+    /// the capacity table publishes, so that no figure of scenarios.csv undoes its rounding or
+    /// suppression; a group whose gap is withheld gets no projection of its own; relief and
+    /// variability capacity (λ plus a term) are whole first appointments per week and the wait at
+    /// the horizon (backlog / μ) has one decimal; and when
+    /// rounding, the projected backlogs are rounded to the same base as the counts.
+    fn publish_projection(&self, access: &mut crate::indicators::access::Access) -> PolarsResult<()> {
+        let capacity = &access.capacity;
+        let figure = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
+            Ok(capacity.column(name)?.cast(&DataType::Float64)?.f64()?.iter().collect())
+        };
+        let (target, starts, fte) = (figure("target_backlog")?, figure("extra_starts_per_week")?, figure("extra_fte")?);
+        // Per clinic: the published target backlog, extra starts and extra FTE.
+        type Gap = (Option<f64>, Option<f64>, Option<f64>);
+        let published: BTreeMap<u32, Gap> = capacity
+            .column("clinic")?
+            .u32()?
+            .iter()
+            .enumerate()
+            .filter_map(|(r, c)| c.map(|c| (c, (target[r], starts[r], fte[r]))))
+            .collect();
+        access.projection.retain(|clinic| published.get(&clinic).is_some_and(|(t, s, _)| t.is_some() && s.is_some()));
+        let base = match self.people {
+            Some(PeopleRule::Round(r)) => Some(f64::from(r.base.max(1))),
+            _ => None,
+        };
+        for path in &mut access.projection.paths {
+            let Some(&(Some(target), Some(starts), fte)) = published.get(&path.clinic) else { continue };
+            path.target_backlog = target;
+            if path.scenario == crate::indicators::projection::CAPACITY_GAP {
+                path.extra_starts = starts;
+                if let Some(fte) = fte {
+                    // The cost is FTE × annual_cost_per_fte: it follows the published FTE.
+                    if path.extra_fte > 0.0 {
+                        path.annual_cost = path.annual_cost.map(|c| c * fte / path.extra_fte);
+                    }
+                    path.extra_fte = fte;
+                }
+            }
+            path.relief_capacity = path.relief_capacity.round();
+            // Backlog / μ with four decimals would name μ more exactly than the rates do.
+            path.wait_at_horizon_weeks = path.wait_at_horizon_weeks.map(|w| (w * 10.0).round() / 10.0);
+            path.variability_capacity = path.variability_capacity.map(f64::round);
+            if let Some(base) = base {
+                for band in &mut path.bands {
+                    for value in [&mut band.p10, &mut band.p50, &mut band.p90] {
+                        *value = (*value / base).round() * base;
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
