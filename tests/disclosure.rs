@@ -462,11 +462,13 @@ fn check_all(mode: Mode) {
     let sample_data = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let (hidden, recovered) = attack(&sample, sample_data.to_str().unwrap(), "2026-11-15", mode);
     hidden_total += hidden;
+    println!("{mode:?}: sample-data: {hidden} hidden counts, {} recovered", recovered.len());
     failures.extend(recovered.into_iter().map(|(name, t)| format!("sample-data: {name} = {t}")));
     for (clinics, clinicians, seed, as_of) in NETWORKS {
         let (hidden, recovered) = generated(clinics, clinicians, seed, as_of, mode);
         hidden_total += hidden;
         let network = format!("{clinics} clinics, {clinicians} clinicians, seed {seed}");
+        println!("{mode:?}: {network}: {hidden} hidden counts, {} recovered", recovered.len());
         failures.extend(recovered.into_iter().map(|(name, t)| format!("{network}: {name} = {t}")));
     }
     assert!(failures.is_empty(), "{} hidden counts recovered ({mode:?}):\n{}", failures.len(), failures.join("\n"));

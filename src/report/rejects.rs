@@ -1,4 +1,4 @@
-//! rejects/<file>.csv: every rejected row's line, column and reason.
+//! `rejects/<file>.csv`: every rejected row's line, column and reason.
 
 use super::*;
 
