@@ -271,3 +271,85 @@ fn top_components(risk: &DataFrame, config: &Config) -> PolarsResult<(ComponentN
     };
     Ok((0..risk.height()).map(ranked).unzip())
 }
+
+/// Length of one client session, for expressing admin hours as sessions not offered.
+pub const SESSION_MINUTES: f64 = 50.0;
+
+/// The network's burnout figures over the clinicians scored at the last complete week, computed
+/// once here and published by the privacy stage (staff rule) for every output that uses them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub scored: usize,
+    pub low: usize,
+    pub moderate: usize,
+    pub high: usize,
+    pub sustained: usize,
+    /// Mean after-hours hours per clinician-week; None without admin_time.csv.
+    pub after_hours_per_clinician_week: Option<f64>,
+    /// Admin time beyond the green admin ratio, as client sessions a month; None without admin_time.csv.
+    pub sessions_lost_per_month: Option<f64>,
+    /// (component, mean strain, clinicians with a strain), for the components with any.
+    pub drivers: Vec<(&'static str, f64, usize)>,
+    /// Each clinician's admin ratio and caseload per FTE over the risk window (the histograms).
+    pub admin_ratio: Vec<f64>,
+    pub caseload_per_fte: Vec<f64>,
+}
+
+fn float_values(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
+    frame
+        .column(column)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Float64).ok())
+        .and_then(|c| c.f64().ok().map(|ca| ca.iter().collect()))
+        .unwrap_or_default()
+}
+
+/// The figures of `risk` (the per-clinician scores) and of the report window's clinician weeks.
+pub fn figures(
+    risk: &DataFrame,
+    clinician_weeks: &DataFrame,
+    has_admin: bool,
+    weeks_with_data: u32,
+    config: &Config,
+) -> Figures {
+    let tiers: Vec<Option<String>> = risk
+        .column("tier")
+        .ok()
+        .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
+        .unwrap_or_default();
+    let count = |tier: &str| tiers.iter().filter(|t| t.as_deref() == Some(tier)).count();
+    let sustained = risk
+        .column("sustained")
+        .ok()
+        .and_then(|c| c.bool().ok().map(|b| b.iter().filter(|v| *v == Some(true)).count()))
+        .unwrap_or(0);
+    let after: Vec<f64> = float_values(risk, "after_hours_per_week").into_iter().flatten().collect();
+    let target = config.components.admin_ratio.green;
+    let excess: f64 = float_values(clinician_weeks, "admin_hours")
+        .into_iter()
+        .zip(float_values(clinician_weeks, "direct_hours"))
+        .map(|(a, d)| (a.unwrap_or(0.0) - target * d.unwrap_or(0.0)).max(0.0))
+        .sum();
+    let drivers = Components::NAMES
+        .iter()
+        .filter_map(|name| {
+            let strains: Vec<f64> = float_values(risk, &format!("{name}_strain")).into_iter().flatten().collect();
+            (!strains.is_empty()).then(|| (*name, strains.iter().sum::<f64>() / strains.len() as f64, strains.len()))
+        })
+        .collect();
+    Figures {
+        scored: tiers.iter().flatten().count(),
+        low: count("low"),
+        moderate: count("moderate"),
+        high: count("high"),
+        sustained,
+        after_hours_per_clinician_week: (has_admin && !after.is_empty())
+            .then(|| after.iter().sum::<f64>() / after.len() as f64),
+        // Weekly excess over the window, × 52/12 weeks a month, in sessions.
+        sessions_lost_per_month: has_admin
+            .then(|| excess / f64::from(weeks_with_data.max(1)) * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
+        drivers,
+        admin_ratio: float_values(risk, "admin_ratio").into_iter().flatten().collect(),
+        caseload_per_fte: float_values(risk, "caseload_per_fte").into_iter().flatten().collect(),
+    }
+}

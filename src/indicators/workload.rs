@@ -517,3 +517,12 @@ pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
         .sort(["clinic"], SortMultipleOptions::default())
         .collect()
 }
+
+/// Window weeks in which any clinician worked: the network rows of `clinic_weeks`.
+pub fn weeks_with_data(clinic_weeks: &DataFrame) -> u32 {
+    clinic_weeks
+        .column("clinic")
+        .ok()
+        .and_then(|c| c.u32().ok().map(|ca| ca.iter().filter(|c| *c == Some(ALL_CLINICS)).count() as u32))
+        .unwrap_or(0)
+}

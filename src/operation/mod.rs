@@ -205,6 +205,13 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let mut workload = workload::compute(&data, &window, config)?;
     let mut access = access::compute(&data, &workload.detail, &window, config)?;
     let survey = crate::indicators::wellbeing::compare(&data, &workload.burnout.risk, &window)?;
+    let burnout_figures = crate::indicators::burnout::figures(
+        &workload.burnout.risk,
+        &workload.clinician_weeks,
+        data.admin.is_some(),
+        workload::weeks_with_data(&workload.clinic_weeks),
+        config,
+    );
     stages.lap("indicators");
     let mut protection = Protection::new(options.audience, config);
     protection.apply_staff(
@@ -215,6 +222,17 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     )?;
     let mut totals = workload::window_totals(&workload.clinician_weeks)?;
     protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
+    let last_week_withheld = {
+        let cw = &workload.clinic_weeks;
+        let clinics = cw.column("clinic")?.u32()?.clone();
+        let weeks = cw.column("week")?.i32()?.clone();
+        (0..cw.height()).any(|r| {
+            clinics.get(r) == Some(crate::indicators::ALL_CLINICS)
+                && weeks.get(r) == Some(window.last_week)
+                && protection.text("clinic_weeks", "risk_high", r).is_some()
+        })
+    };
+    let burnout = crate::privacy::staff::publish_burnout(&burnout_figures, protection.min_group, last_week_withheld);
     let mut followup = None;
     if let Some(access) = access.as_mut() {
         protection.apply_access(access, config)?;
@@ -236,7 +254,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         data: &data,
         config,
         window,
-        workload: &workload,
+        clinic_weeks: &workload.clinic_weeks,
+        burnout_missing: &workload.burnout.missing,
+        internal: (options.audience == Audience::Internal).then_some(&workload),
         access: access.as_ref(),
         warnings: &warnings,
         audience: options.audience,
@@ -245,6 +265,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         totals: &totals,
         followup: followup.as_ref(),
         survey: survey.as_ref(),
+        burnout: &burnout,
     };
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");

@@ -40,3 +40,59 @@ pub fn protect(frame: &DataFrame, rule: &StaffRule, min_group: u32) -> PolarsRes
     }
     Ok((masked, overrides))
 }
+
+/// Tier counts of a group large enough to show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tiers {
+    pub low: usize,
+    pub moderate: usize,
+    pub high: usize,
+    pub sustained: usize,
+}
+
+/// The network's burnout figures as published: the group's size always; every figure about its
+/// clinicians only when at least `min_group_clinicians` were scored (each component's mean strain
+/// when that many have it). None means withheld (or, for the after-hours mean, not available).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Burnout {
+    pub scored: usize,
+    pub tiers: Option<Tiers>,
+    pub after_hours_per_clinician_week: Option<f64>,
+    /// Hours of admin beyond the target, as sessions: a sum of hours, not a figure about a few people.
+    pub sessions_lost_per_month: Option<f64>,
+    pub drivers: Option<Vec<(&'static str, f64)>>,
+    pub admin_ratio: Option<Vec<f64>>,
+    pub caseload_per_fte: Option<Vec<f64>>,
+    /// Whether the group's figures are withheld (fewer than `min_group_clinicians` scored).
+    pub withheld: bool,
+}
+
+/// Publishes `figures` under the staff rule; everything for the internal audience (`min_group` None).
+/// `last_week_withheld`: clinic_weeks withholds the network's tiers of the last complete week (fewer
+/// worked in it than were scored), and the scored group's tiers are withheld with them, so that the
+/// two groups' difference names no one's tier.
+pub fn publish_burnout(
+    figures: &crate::indicators::burnout::Figures,
+    min_group: Option<u32>,
+    last_week_withheld: bool,
+) -> Burnout {
+    let ok = |n: usize| min_group.is_none_or(|m| shown(n as i64, m));
+    let show = ok(figures.scored) && !last_week_withheld;
+    let values = |v: &Vec<f64>| ok(v.len()).then(|| v.clone());
+    Burnout {
+        scored: figures.scored,
+        tiers: show.then_some(Tiers {
+            low: figures.low,
+            moderate: figures.moderate,
+            high: figures.high,
+            sustained: figures.sustained,
+        }),
+        after_hours_per_clinician_week: figures.after_hours_per_clinician_week.filter(|_| show),
+        sessions_lost_per_month: figures.sessions_lost_per_month,
+        drivers: show
+            .then(|| figures.drivers.iter().filter(|d| ok(d.2)).map(|&(name, mean, _)| (name, mean)).collect()),
+        admin_ratio: values(&figures.admin_ratio),
+        caseload_per_fte: values(&figures.caseload_per_fte),
+        withheld: !show,
+    }
+}

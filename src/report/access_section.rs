@@ -216,7 +216,7 @@ fn backlog_title_for(flows: &[WeekFlow]) -> String {
 
 /// The network first, then each clinic; FTE now is the clinic's FTE in the last complete week.
 fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> {
-    let weeks = &input.workload.clinic_weeks;
+    let weeks = input.clinic_weeks;
     let fte_now = |clinic: u32| {
         (0..weeks.height())
             .find(|&r| u32_at(weeks, "clinic", r) == clinic && i32_at(weeks, "week", r) == Some(input.window.last_week))

@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 use super::charts::{self, Marker};
 use super::html::{escape, Page};
 use super::ReportInput;
-use crate::config::Components;
 use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
 use crate::privacy::tables::WITHHELD;
 use crate::privacy::Audience;
 
-/// Length of one client session, for expressing admin hours as sessions not offered.
-const SESSION_MINUTES: f64 = 50.0;
+use crate::indicators::burnout::SESSION_MINUTES;
 
 fn floats(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
     frame
@@ -51,48 +49,9 @@ struct Chart {
     data: Option<ChartData>,
 }
 
-/// Headline figures of the burnout section (also used by summary.json).
-pub struct RiskHeadline {
-    pub scored: usize,
-    pub high: usize,
-    pub sustained: usize,
-    pub after_hours_per_clinician_week: Option<f64>,
-    pub sessions_lost_per_month: Option<f64>,
-}
-
-pub fn headline(input: &ReportInput) -> RiskHeadline {
-    let risk = &input.workload.burnout.risk;
-    let tiers = texts(risk, "tier");
-    let sustained = risk
-        .column("sustained")
-        .ok()
-        .and_then(|c| c.bool().ok().map(|b| b.iter().filter(|v| *v == Some(true)).count()))
-        .unwrap_or(0);
-    let after: Vec<f64> = floats(risk, "after_hours_per_week").into_iter().flatten().collect();
-    let cw = &input.workload.clinician_weeks;
-    let target = input.config.components.admin_ratio.green;
-    let excess: f64 = floats(cw, "admin_hours")
-        .into_iter()
-        .zip(floats(cw, "direct_hours"))
-        .map(|(a, d)| (a.unwrap_or(0.0) - target * d.unwrap_or(0.0)).max(0.0))
-        .sum();
-    let has_admin = input.data.admin.is_some();
-    RiskHeadline {
-        scored: tiers.iter().flatten().count(),
-        high: tiers.iter().filter(|t| t.as_deref() == Some("high")).count(),
-        sustained,
-        after_hours_per_clinician_week: (has_admin && !after.is_empty())
-            .then(|| after.iter().sum::<f64>() / after.len() as f64),
-        // Weekly excess over the window, × 52/12 weeks a month, in sessions.
-        sessions_lost_per_month: has_admin
-            .then(|| excess / f64::from(super::weeks_with_data(input).max(1)) * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
-    }
-}
-
 pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Page) -> Result<()> {
-    let burnout = &input.workload.burnout;
     let config = input.config;
-    let head = headline(input);
+    let head = input.burnout;
     page.section("burnout", "Burnout risk from workload");
     page.raw(&format!(
         "<p class=\"note\">A transparent workload risk signal, not a diagnosis: nine workload components are each \
@@ -108,30 +67,28 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     ));
     let mut sentences = Vec::new();
     let protection = input.protection;
-    // The same figures as summary.json and the key-figure card: clinicians scored at the last
-    // complete week, shown when the group is large enough for staff figures.
-    if head.scored > 0 && protection.staff_withheld(head.scored as i64) {
-        sentences.push(format!(
+    // The same figures as summary.json and the key-figure card, as the privacy stage published them.
+    match head.tiers {
+        _ if head.scored == 0 => {}
+        None => sentences.push(format!(
             "{} clinicians were scored on their workload of the last {} weeks. How many are at high risk is withheld: \
              a group needs at least {} clinicians before figures about its clinicians are published, so that no one \
              can be picked out.",
             head.scored, config.risk_window_weeks, config.min_group_clinicians
-        ));
-    } else if head.scored > 0 {
-        sentences.push(format!(
+        )),
+        Some(tiers) => sentences.push(format!(
             "{} of {} clinicians ({:.0} %) are at high risk on their workload of the last {} weeks; {} of them have been \
              high in at least {} of the last {} weeks.",
-            head.high,
+            tiers.high,
             head.scored,
-            100.0 * head.high as f64 / head.scored as f64,
+            100.0 * tiers.high as f64 / head.scored as f64,
             config.risk_window_weeks,
-            head.sustained,
+            tiers.sustained,
             config.tiers.sustained_weeks,
             config.tiers.sustained_of
-        ));
+        )),
     }
-    if let Some(after) = head.after_hours_per_clinician_week.filter(|_| !protection.staff_withheld(head.scored as i64))
-    {
+    if let Some(after) = head.after_hours_per_clinician_week {
         sentences.push(format!("Each clinician works {after:.1} hours a week after hours on average."));
     }
     if let Some(sessions) = head.sessions_lost_per_month {
@@ -143,7 +100,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     for sentence in &sentences {
         page.raw(&format!("<p class=\"lead\">{}</p>", escape(sentence)));
     }
-    for (name, reason) in &burnout.missing {
+    for (name, reason) in input.burnout_missing {
         page.raw(&format!(
             "<p class=\"note warn\">{}: not available ({}), left out of every score.</p>",
             escape(name),
@@ -151,12 +108,11 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         ));
     }
 
-    let risk = &burnout.risk;
     let ramps = config.components.ramps();
     let mut charts_to_draw: Vec<Chart> = Vec::new();
 
     // Clinicians per tier per week, network rows of clinic_weeks.
-    let cw = &input.workload.clinic_weeks;
+    let cw = input.clinic_weeks;
     let clinic = codes(cw, "clinic");
     let weeks_col: Vec<i32> =
         cw.column("week").ok().and_then(|c| c.i32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default();
@@ -227,16 +183,9 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         }
     }));
 
-    // Mean strain per component among scored clinicians.
-    let mut drivers: Vec<(String, f64)> = Components::NAMES
-        .iter()
-        .filter_map(|name| {
-            let strains: Vec<f64> = floats(risk, &format!("{name}_strain")).into_iter().flatten().collect();
-            // A mean over fewer than min_group_clinicians clinicians is withheld (advocacy).
-            (!strains.is_empty() && !protection.staff_withheld(strains.len() as i64))
-                .then(|| (display(name), strains.iter().sum::<f64>() / strains.len() as f64))
-        })
-        .collect();
+    // Mean strain per component among scored clinicians, as published.
+    let mut drivers: Vec<(String, f64)> =
+        head.drivers.iter().flatten().map(|&(name, mean)| (display(name), mean)).collect();
     drivers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let driver_title =
         drivers.first().map_or("What drives risk".to_owned(), |d| format!("{} drives risk most", capitalise(&d.0)));
@@ -248,7 +197,7 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
             config.min_group_clinicians
         )
     };
-    if drivers.is_empty() && protection.staff_withheld(head.scored as i64) && head.scored > 0 {
+    if head.drivers.is_none() && head.scored > 0 {
         page.paragraph(&withheld_note("What drives risk (mean strain per component)"));
     } else {
         charts_to_draw.push(Chart {
@@ -266,18 +215,29 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         });
     }
 
-    for (file, name, x_desc, ramp_index) in [
-        ("admin_ratio_distribution.png", "admin_ratio", "Admin hours per direct client hour", 2usize),
-        ("caseload_per_fte.png", "caseload_per_fte", "Active caseload (distinct clients in 90 days) per FTE", 1usize),
+    for (file, name, x_desc, ramp_index, published) in [
+        (
+            "admin_ratio_distribution.png",
+            "admin_ratio",
+            "Admin hours per direct client hour",
+            2usize,
+            &head.admin_ratio,
+        ),
+        (
+            "caseload_per_fte.png",
+            "caseload_per_fte",
+            "Active caseload (distinct clients in 90 days) per FTE",
+            1usize,
+            &head.caseload_per_fte,
+        ),
     ] {
         let x_desc = format!("{x_desc}, last {} weeks", config.risk_window_weeks);
-        let values: Vec<f64> = floats(risk, name).into_iter().flatten().collect();
-        if values.is_empty() {
-            continue;
-        }
         // A histogram over fewer than min_group_clinicians clinicians is withheld.
-        if protection.staff_withheld(values.len() as i64) {
+        let Some(values) = published.clone() else {
             page.paragraph(&withheld_note(&format!("The distribution of {}", display(name))));
+            continue;
+        };
+        if values.is_empty() {
             continue;
         }
         let ramp = ramps[ramp_index];
@@ -467,7 +427,7 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
 }
 
 fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
-    let cw = &input.workload.clinician_weeks;
+    let cw = &input.internal?.clinician_weeks;
     let ids = &input.data.ids;
     let clinicians = codes(cw, "clinician");
     let weeks: Vec<i32> = cw.column("week").ok()?.i32().ok()?.iter().flatten().collect();
@@ -498,7 +458,8 @@ fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
 }
 
 fn clinician_table(input: &ReportInput, page: &mut Page) {
-    let risk = &input.workload.burnout.risk;
+    let Some(workload) = input.internal else { return };
+    let risk = &workload.burnout.risk;
     let ids = &input.data.ids;
     let clinicians = codes(risk, "clinician");
     let clinics = codes(risk, "clinic");

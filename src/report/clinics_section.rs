@@ -8,7 +8,7 @@ pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mu
     let ids = &input.data.ids;
     let has_admin = input.data.admin.is_some();
     // Tier counts as clinic_weeks publishes them for the last complete week (suppressed alike).
-    let cw = &input.workload.clinic_weeks;
+    let cw = input.clinic_weeks;
     let last_week_row = |clinic: u32| {
         (0..cw.height()).find(|&r| u32_at(cw, "clinic", r) == clinic && week_at(cw, r) == Some(input.window.last_week))
     };

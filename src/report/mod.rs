@@ -52,7 +52,13 @@ pub struct ReportInput<'a> {
     pub data: &'a Dataset,
     pub config: &'a Config,
     pub window: Window,
-    pub workload: &'a Workload,
+    /// clinic_weeks as published.
+    pub clinic_weeks: &'a DataFrame,
+    /// Burnout components left out for lack of input, with the reason.
+    pub burnout_missing: &'a [(&'static str, String)],
+    /// The per-clinician tables (clinician_weeks, burnout_risk, risk_weeks): only for the internal
+    /// audience, None in an advocacy run, so that no report code can reach them there.
+    pub internal: Option<&'a Workload>,
     /// None without waitlist.csv.
     pub access: Option<&'a Access>,
     pub warnings: &'a [String],
@@ -68,6 +74,8 @@ pub struct ReportInput<'a> {
     pub followup: Option<&'a DataFrame>,
     /// The workload score against clinicians' own Mini-Z answers; None without wellbeing.csv.
     pub survey: Option<&'a crate::indicators::wellbeing::SurveyCheck>,
+    /// The network's burnout figures as published (the staff rule).
+    pub burnout: &'a crate::privacy::staff::Burnout,
 }
 
 impl ReportInput<'_> {
@@ -104,12 +112,12 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     }
     // Per-clinician tables are for the clinic's own management only (SPEC §4 audiences).
     let internal = input.audience == Audience::Internal;
-    let mut tables = vec![("clinic_weeks", &input.workload.clinic_weeks)];
-    if internal {
+    let mut tables = vec![("clinic_weeks", input.clinic_weeks)];
+    if let Some(workload) = input.internal {
         tables.extend([
-            ("clinician_weeks", &input.workload.clinician_weeks),
-            ("burnout_risk", &input.workload.burnout.risk),
-            ("risk_weeks", &input.workload.burnout.history),
+            ("clinician_weeks", &workload.clinician_weeks),
+            ("burnout_risk", &workload.burnout.risk),
+            ("risk_weeks", &workload.burnout.history),
         ]);
     }
     for (name, frame) in tables {
@@ -129,7 +137,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         overrides: input.protection.tables.get("totals").cloned().unwrap_or_default(),
     };
     let history = history.with(&summary);
-    let weeks = network_weeks(&input.workload.clinic_weeks, input.protection);
+    let weeks = network_weeks(input.clinic_weeks, input.protection);
     let chart_path = dir.join("charts").join("admin_vs_direct.png");
     let chart_title = match summary.admin_ratio {
         Some(ratio) => format!("Admin takes {ratio:.2} hours for every hour with clients"),

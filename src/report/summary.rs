@@ -51,46 +51,15 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
     let network = (0..totals.height()).find(|&r| u32_at(totals, "clinic", r) == ALL_CLINICS);
     let value = |column: &str| network.and_then(|r| f64_at(totals, column, r));
     let admin = |column: &str| if has_admin { value(column).map(round2) } else { None };
-    let tiers: Vec<Option<String>> = input
-        .workload
-        .burnout
-        .risk
-        .column("tier")
-        .ok()
-        .and_then(|c| c.str().ok().map(|t| t.iter().map(|v| v.map(str::to_owned)).collect()))
-        .unwrap_or_default();
-    let tier_count = |tier: &str| tiers.iter().filter(|t| t.as_deref() == Some(tier)).count();
     let protection = input.protection;
-    // summary.json counts every clinician scored at the last complete week (burnout_risk), which
-    // can be more than clinic_weeks' network row for that week (clinicians who worked in it). A
-    // tier is left out when it is small itself, or when clinic_weeks hides it: summary.json never
-    // shows a tier count that table hides.
-    let cw = &input.workload.clinic_weeks;
-    let last = (0..cw.height()).find(|&r| {
-        u32_at(cw, "clinic", r) == ALL_CLINICS
-            && cw.column("week").ok().and_then(|c| c.get(r).ok()).and_then(|v| v.extract::<i32>())
-                == Some(input.window.last_week)
-    });
-    // Tier counts are staff figures: shown when the network scored at least min_group_clinicians
-    // clinicians, withheld otherwise (the network row of clinic_weeks follows the same rule).
-    let scored = ["low", "moderate", "high"].map(tier_count).iter().sum::<usize>();
-    let last_hidden = last.is_some_and(|r| protection.text("clinic_weeks", "risk_high", r).is_some());
-    let staff_hidden = protection.staff_withheld(scored as i64) || last_hidden;
+    // Tier counts are staff figures, published once by the privacy stage (the staff rule).
     let mut suppressed = Vec::new();
-    let mut tier = |name: &'static str, n: usize| {
-        if staff_hidden {
-            suppressed.push(name);
-            None
-        } else {
-            Some(n)
-        }
-    };
-    let (risk_low, risk_moderate, risk_high) = (
-        tier("risk_low", tier_count("low")),
-        tier("risk_moderate", tier_count("moderate")),
-        tier("risk_high", tier_count("high")),
-    );
-    let risk_sustained = tier("risk_sustained", burnout_section::headline(input).sustained);
+    let tiers = input.burnout.tiers;
+    if tiers.is_none() && input.burnout.scored > 0 {
+        suppressed.extend(["risk_low", "risk_moderate", "risk_high", "risk_sustained"]);
+    }
+    let (risk_low, risk_moderate, risk_high, risk_sustained) =
+        (tiers.map(|t| t.low), tiers.map(|t| t.moderate), tiers.map(|t| t.high), tiers.map(|t| t.sustained));
     let clinicians = network.map_or(0, |r| i64_at(totals, "clinicians", r));
     // Ratios over the whole network are staff figures of its clinicians.
     let thin = protection.staff_withheld(clinicians);
@@ -141,8 +110,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
 }
 
 pub fn weeks_with_data(input: &ReportInput) -> u32 {
-    let weeks = &input.workload.clinic_weeks;
-    (0..weeks.height()).filter(|&r| u32_at(weeks, "clinic", r) == ALL_CLINICS).count() as u32
+    crate::indicators::workload::weeks_with_data(input.clinic_weeks)
 }
 
 /// "the last 26 weeks", or "the 8 weeks with data of the 26-week report window".
