@@ -1097,9 +1097,13 @@ pub fn protect_access(
             protect_with(&flows_frame, &rules::NETWORK_FLOWS, min_cell, &|c, k| {
                 c == "first_seen" && forced.contains(&k)
             })?;
+        // A week of the network's flows under min_cell among those λ, μ add up would be pinned by
+        // the sum; weeks suppressed only as complements (11 or more, each beside its week's small
+        // closures) are not.
         let network_hidden_in_means = |column: &str| {
             network_rows.iter().enumerate().any(|(k, &r)| {
-                mean_from.is_some_and(|from| weeks[r] >= from) && flows_overrides.get(column, k).is_some()
+                mean_from.is_some_and(|from| weeks[r] >= from)
+                    && flows_overrides.get(column, k).is_some_and(|t| t.starts_with('<'))
             })
         };
         // The clinics' sums add up to the network's: a network sum withheld because a week of it
