@@ -295,7 +295,8 @@ pub struct Figures {
     pub caseload_per_fte: Vec<f64>,
 }
 
-fn float_values(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
+/// A column as optional floats (empty when the column is missing).
+pub fn float_values(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
     frame
         .column(column)
         .ok()

@@ -819,17 +819,9 @@ fn round_access(
             })
         })
         .collect();
-    let waits = &access.waits;
-    let clinics = waits.column("clinic")?.u32()?.clone();
-    let urgency = waits.column("urgency")?.str()?.clone();
     // Hidden counts read 0 here, so a curve over a hidden count is not drawn.
-    let referrals = counts(waits, "referrals")?;
-    let network_referrals = |u: &str| {
-        (0..waits.height())
-            .find(|&r| clinics.get(r) == Some(ALL_CLINICS) && urgency.get(r) == Some(u))
-            .map_or(0, |r| referrals[r])
-    };
-    access.detail.curves.retain(|curve| !rounding.too_few(network_referrals(curve.urgency)));
+    let referrals = network_referrals(&access.waits)?;
+    access.detail.curves.retain(|curve| !rounding.too_few(referrals.get(curve.urgency).copied().unwrap_or(0)));
     let waits_clinics: Vec<u32> =
         access.waits.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
     let all: Vec<bool> = access.waits.column("urgency")?.str()?.iter().map(|u| u == Some("all")).collect();
@@ -938,6 +930,17 @@ impl Protection {
     }
 }
 
+/// The network's referrals by urgency in `waits` (a hidden count reads 0).
+fn network_referrals(waits: &DataFrame) -> PolarsResult<BTreeMap<String, i64>> {
+    let clinics = waits.column("clinic")?.u32()?.clone();
+    let urgency = waits.column("urgency")?.str()?.clone();
+    let referrals = counts(waits, "referrals")?;
+    Ok((0..waits.height())
+        .filter(|&r| clinics.get(r) == Some(ALL_CLINICS))
+        .filter_map(|r| urgency.get(r).map(|u| (u.to_owned(), referrals[r])))
+        .collect())
+}
+
 /// Drops what the access charts would draw over fewer than min_cell people: the survival curve of
 /// an urgency with fewer referrals in the network, and the weekly shares seen within standard
 /// that rest on fewer referrals or would give a small count back.
@@ -948,14 +951,8 @@ pub fn thin_access_detail(
     min_cell: u32,
 ) -> PolarsResult<()> {
     let m = i64::from(min_cell);
-    let clinics = waits.column("clinic")?.u32()?.clone();
-    let urgency = waits.column("urgency")?.str()?.clone();
-    let referrals = counts(waits, "referrals")?;
-    let network_referrals = |u: &str| {
-        (0..waits.height())
-            .find(|&r| clinics.get(r) == Some(ALL_CLINICS) && urgency.get(r) == Some(u))
-            .map_or(0, |r| referrals[r])
-    };
+    let by_urgency = network_referrals(waits)?;
+    let network_referrals = |u: &str| by_urgency.get(u).copied().unwrap_or(0);
     detail.curves.retain(|curve| network_referrals(curve.urgency) >= m);
     // A weekly share shown next to its base gives its numerator back: a week is left out unless
     // the referrals judged, those seen within the standard and those not are each 0 or min_cell+.

@@ -15,14 +15,7 @@ use crate::privacy::Audience;
 
 use crate::indicators::burnout::SESSION_MINUTES;
 
-fn floats(frame: &DataFrame, column: &str) -> Vec<Option<f64>> {
-    frame
-        .column(column)
-        .ok()
-        .and_then(|c| c.cast(&DataType::Float64).ok())
-        .and_then(|c| c.f64().ok().map(|ca| ca.iter().collect()))
-        .unwrap_or_default()
-}
+use crate::indicators::burnout::float_values as floats;
 
 fn texts(frame: &DataFrame, column: &str) -> Vec<Option<String>> {
     frame
