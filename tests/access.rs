@@ -183,9 +183,27 @@ fn capacity_gap_when_referrals_outpace_first_appointments() {
         assert_close(num(r, "admin_reclaim_hours_per_week"), 1.1, "reclaim hours");
         assert_close(num(r, "admin_reclaim_fte"), 0.055, "reclaim FTE");
         assert_close(num(r, "reclaim_share_of_gap"), 0.22, "reclaim share");
+        // All of it recurring (referrals outpace first appointments), none backlog clearance.
+        assert_close(num(r, "recurring_fte"), 0.25, "recurring FTE");
+        assert_close(num(r, "clearance_fte"), 0.0, "clearance FTE");
+        // T1 worked two weeks at 1.0 FTE for 4 direct hours: 2 h per FTE-week delivered, so the
+        // same 2.5 extra starts × 2 h need 2.5 FTE at that rate, costing 200,000.
+        assert_close(num(r, "direct_hours_per_fte"), 2.0, "observed direct hours per FTE-week");
+        assert_close(num(r, "extra_fte_at_observed"), 2.5, "extra FTE at the observed rate");
+        assert_close(num(r, "annual_cost_at_observed"), 200_000.0, "annual cost at the observed rate");
     }
     let html = std::fs::read_to_string(dir.report(AS_OF).join("index.html")).unwrap();
-    assert!(html.contains("Closing the gap needs 0.25 more full-time clinicians (≈ 20,000 a year)"), "headline");
+    assert!(
+        html.contains(
+            "Closing the network&#39;s capacity gap needs 0.25 more full-time clinicians (≈ 20,000 a year) at 20 direct \
+             client hours per FTE-week: all of it recurring"
+        ),
+        "headline"
+    );
+    assert!(
+        html.contains("2.0 direct client hours per FTE-week over the last 2 weeks; at that rate the gap is 2.5 full-time clinicians (≈ 200,000 a year)"),
+        "the ask at the observed rate"
+    );
 }
 
 #[test]
@@ -217,6 +235,12 @@ fn capacity_gap_from_backlog_when_first_appointments_outpace_referrals() {
     // max(0, 0.5 − 2) + (21 − 3) / 2 = 9 extra starts; 9 × 1.5 / 20 = 0.675 FTE.
     assert_close(num(r, "extra_starts_per_week"), 9.0, "extra starts");
     assert_close(num(r, "extra_fte"), 0.675, "extra FTE");
+    // All of it the time-limited clearance of the backlog above target.
+    assert_close(num(r, "recurring_fte"), 0.0, "recurring FTE");
+    assert_close(num(r, "clearance_fte"), 0.675, "clearance FTE");
+    // One worked week at 1.0 FTE with 1.5 direct hours: 9 × 1.5 / 1.5 = 9 FTE at that rate.
+    assert_close(num(r, "direct_hours_per_fte"), 1.5, "observed direct hours per FTE-week");
+    assert_close(num(r, "extra_fte_at_observed"), 9.0, "extra FTE at the observed rate");
     // No admin_time.csv and no cost configured: empty, not zero.
     assert_eq!(r["annual_cost"], "");
     assert_eq!(r["admin_reclaim_hours_per_week"], "");

@@ -344,6 +344,30 @@ fn model(advocacy: &Path, internal: &Path, mode: Mode, capacity_weeks: usize) ->
         }
     }
 
+    // safety: people waiting past the urgent and emergency standards; clinics add up to ALL, and
+    // each is no more than the people still waiting at that urgency.
+    if let (Some(published), Some(truth)) = (data(advocacy, "safety.csv"), data(internal, "safety.csv")) {
+        let truth = keyed(&truth, &["clinic_id"]);
+        for (column, urgency) in
+            [("urgent_waiting_past_standard", "urgent"), ("emergency_waiting_past_standard", "emergency")]
+        {
+            let mut terms = Vec::new();
+            for row in &published {
+                let clinic = row["clinic_id"].clone();
+                let v = m.cell(
+                    format!("safety {clinic} {column}"),
+                    &row[column],
+                    &truth[&vec![clinic.clone()]][column],
+                    mode,
+                );
+                terms.push((v, if clinic == "ALL" { -1.0 } else { 1.0 }));
+                let waiting = m.index.get(&format!("waits {clinic} {urgency} still_waiting")).copied();
+                m.relation(vec![(v, 1.0), (waiting, -1.0)], ComparisonOp::Le, 0.0);
+            }
+            m.relation(terms, ComparisonOp::Eq, 0.0);
+        }
+    }
+
     // followup: clients add up to ALL (each client and clinic pair counts once).
     if let (Some(published), Some(truth)) = (data(advocacy, "followup.csv"), data(internal, "followup.csv")) {
         let truth = keyed(&truth, &["clinic_id"]);

@@ -142,7 +142,12 @@ fn history_keeps_one_row_per_as_of_and_replaces_a_rerun() {
     // Re-running an older date does not move `latest` back.
     assert_eq!(std::fs::read_link(dir.out().join("latest")).unwrap().to_string_lossy(), "2026-11-15");
     let html = String::from_utf8(read(dir.out().join("2026-11-08/index.html"))).unwrap();
-    assert!(html.contains("Trend across runs") && html.contains("across 3 runs"), "trend chart over 3 runs");
+    // The trend comes from the export's own weeks from the first run on.
+    assert!(html.contains("Weekly figures for the network from the export"), "weekly trend chart");
+    let trend = &html[html.find("<section id=\"trend\">").unwrap()..];
+    let trend = &trend[..trend.find("</section>").unwrap()];
+    // Weekly rows from the export itself, not one per run (there were three runs).
+    assert!(trend.matches("<tr>").count() > 4, "a row per week with data");
 }
 
 #[test]

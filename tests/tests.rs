@@ -12,5 +12,6 @@ mod mapping_examples;
 mod operation;
 mod privacy;
 mod projection;
+mod readers;
 mod sample;
 mod workload;

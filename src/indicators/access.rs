@@ -24,7 +24,7 @@ const YEAR_WEEKS: u32 = 52;
 pub const WAITS_INTERNAL: [&str; 3] = ["judged", "within", "not_within"];
 
 /// The value columns of `capacity`, after clinic_id (SPEC §4).
-pub const CAPACITY_COLUMNS: [&str; 11] = [
+pub const CAPACITY_COLUMNS: [&str; CAPACITY_WIDTH] = [
     "referrals_per_week",
     "starts_per_week",
     "backlog",
@@ -36,7 +36,15 @@ pub const CAPACITY_COLUMNS: [&str; 11] = [
     "admin_reclaim_hours_per_week",
     "admin_reclaim_fte",
     "reclaim_share_of_gap",
+    "recurring_fte",
+    "clearance_fte",
+    "direct_hours_per_fte",
+    "extra_fte_at_observed",
+    "annual_cost_at_observed",
 ];
+
+/// How many value columns `capacity` has.
+pub const CAPACITY_WIDTH: usize = 16;
 
 pub struct Access {
     /// clinic, week, referrals, first_seen, closed_unseen, backlog.
@@ -55,6 +63,37 @@ pub struct Access {
     pub detail: Detail,
     /// The backlog projected under each scenario, per clinic and for the network.
     pub projection: super::projection::Projection,
+    /// clinic, urgent_waiting_past_standard, emergency_waiting_past_standard: people still waiting
+    /// at as_of for longer than their urgency's standard.
+    pub safety: DataFrame,
+}
+
+/// The urgencies whose waits are a safety matter, and safety's columns in that order.
+pub const SAFETY_COLUMNS: [(&str, Urgency); 2] =
+    [("urgent_waiting_past_standard", Urgency::Urgent), ("emergency_waiting_past_standard", Urgency::Emergency)];
+
+/// People still waiting at as_of longer than their urgency's standard, per clinic and for the network.
+fn safety_frame(referrals: &[Referral], groups: &[u32], as_of: Day, config: &Config) -> PolarsResult<DataFrame> {
+    let mut frame = vec![Column::new("clinic".into(), groups.to_vec())];
+    for (name, urgency) in SAFETY_COLUMNS {
+        let limit = standard(config, urgency) as Day;
+        let counts: Vec<i64> = groups
+            .iter()
+            .map(|&group| {
+                referrals
+                    .iter()
+                    .filter(|r| {
+                        in_group(r.clinic, group)
+                            && r.urgency == urgency
+                            && r.outcome == Outcome::Waiting
+                            && as_of - r.referred_on > limit
+                    })
+                    .count() as i64
+            })
+            .collect();
+        frame.push(Column::new(name.into(), counts));
+    }
+    DataFrame::new_infer_height(frame)
 }
 
 /// The network's survival curve for one urgency row of `waits`.
@@ -469,28 +508,37 @@ fn reclaim_hours(
     Ok(Some(sums_by_clinic(in_window, (hours("admin_s") - lit(target) * hours("direct_s")).clip_min(lit(0.0)))?))
 }
 
-/// One capacity row (`CAPACITY_COLUMNS`) from λ, μ, the backlog, the direct hours per client and
-/// the admin reclaim in hours per week (SPEC §3 "Capacity gap").
+/// One capacity row (`CAPACITY_COLUMNS`) from λ, μ, the backlog, the direct hours per client, the
+/// admin reclaim in hours per week and the direct hours per FTE-week the clinicians delivered
+/// (SPEC §3 "Capacity gap"). The extra FTE splits into the recurring part, first appointments that
+/// fall behind referrals every week, and the time-limited clearance of the backlog above target
+/// over `clearance_weeks`; the ask is given at the configured direct hours per FTE and again at the
+/// observed rate.
 pub fn capacity_figures(
     arrival: f64,
     starts: f64,
     backlog: f64,
     hours_per_client: Option<f64>,
     reclaim_hours: Option<f64>,
+    observed_hours_per_fte: Option<f64>,
     config: &Config,
-) -> [Option<f64>; 11] {
+) -> [Option<f64>; CAPACITY_WIDTH] {
     let fte_hours = config.components.direct_hours_per_fte.green;
     let routine_weeks = f64::from(config.standard_days.routine) / 7.0;
     let target_backlog = arrival * routine_weeks;
-    let extra_starts =
-        (arrival - starts).max(0.0) + (backlog - target_backlog).max(0.0) / f64::from(config.clearance_weeks);
-    let extra_fte = hours_per_client.map(|h| extra_starts * h / fte_hours);
+    let recurring_starts = (arrival - starts).max(0.0);
+    let clearance_starts = (backlog - target_backlog).max(0.0) / f64::from(config.clearance_weeks);
+    let extra_starts = recurring_starts + clearance_starts;
+    let in_fte = |starts: f64, per_fte: f64| hours_per_client.map(|h| starts * h / per_fte);
+    let extra_fte = in_fte(extra_starts, fte_hours);
     let annual_cost = extra_fte.zip(config.annual_cost_per_fte).map(|(fte, cost)| fte * cost);
     let reclaim_fte = reclaim_hours.map(|h| h / fte_hours);
     let share = match (reclaim_fte, extra_fte) {
         (Some(r), Some(gap)) if gap > 0.0 => Some((r / gap).min(1.0)),
         _ => None,
     };
+    let observed = observed_hours_per_fte.filter(|h| *h > 0.0);
+    let at_observed = observed.and_then(|per_fte| in_fte(extra_starts, per_fte));
     [
         Some(arrival),
         Some(starts),
@@ -503,6 +551,11 @@ pub fn capacity_figures(
         reclaim_hours,
         reclaim_fte,
         share,
+        in_fte(recurring_starts, fte_hours),
+        in_fte(clearance_starts, fte_hours),
+        observed,
+        at_observed,
+        at_observed.zip(config.annual_cost_per_fte).map(|(fte, cost)| fte * cost),
     ]
 }
 
@@ -521,6 +574,10 @@ fn capacity_frame(
     let hours = |seconds: &str| col(seconds).cast(DataType::Float64) / lit(3600.0);
     let direct = sums_by_clinic(clinician_weeks.clone().filter(col("week").gt_eq(lit(year_start))), hours("direct_s"))?;
     let reclaim = reclaim_hours(data, detail, capacity_window.first_week, config.components.admin_ratio.green)?;
+    // Direct hours per FTE-week worked over the capacity window: what the clinicians deliver.
+    let in_capacity_window = clinician_weeks.clone().filter(col("week").gt_eq(lit(capacity_window.first_week)));
+    let capacity_direct = sums_by_clinic(in_capacity_window.clone(), hours("direct_s"))?;
+    let capacity_fte = sums_by_clinic(in_capacity_window, col("fte").cast(DataType::Float64))?;
     let s = &data.sessions;
     let mut clients: BTreeMap<u32, HashSet<u32>> = BTreeMap::new();
     let mut network_clients = HashSet::new();
@@ -541,7 +598,7 @@ fn capacity_frame(
         }
     };
     let weeks = f64::from(config.capacity_window_weeks);
-    let mut columns: [Vec<Option<f64>>; 11] = Default::default();
+    let mut columns: [Vec<Option<f64>>; CAPACITY_WIDTH] = Default::default();
     let mut clinic = Vec::new();
     for &group in groups {
         let counts = weekly(referrals, group, &capacity_window);
@@ -553,7 +610,11 @@ fn capacity_frame(
         let hours_per_client = (clients > 0).then(|| direct.get(&group).copied().unwrap_or(0.0) / clients as f64);
         let reclaim_hours = reclaim.as_ref().map(|r| r.get(&group).copied().unwrap_or(0.0) / weeks);
         clinic.push(group);
-        let values = capacity_figures(arrival, starts, backlog, hours_per_client, reclaim_hours, config);
+        let observed = capacity_fte
+            .get(&group)
+            .filter(|fte| **fte > 0.0)
+            .map(|fte| capacity_direct.get(&group).copied().unwrap_or(0.0) / fte);
+        let values = capacity_figures(arrival, starts, backlog, hours_per_client, reclaim_hours, observed, config);
         for (column, value) in columns.iter_mut().zip(values) {
             column.push(value);
         }
@@ -655,6 +716,7 @@ pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Con
     let (followup, gap_business_days) = followup(data, window, config)?;
     let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
+    let safety = safety_frame(&referrals, &groups, window.as_of, config)?;
     let inputs = projection_inputs(data, detail, &referrals, &groups, window, config, &capacity)?;
     let projection = super::projection::compute(&inputs, config, window.last_week);
     Ok(Some(Access {
@@ -664,6 +726,7 @@ pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Con
         capacity,
         detail: Detail { curves, within_by_week, gap_business_days },
         projection,
+        safety,
     }))
 }
 

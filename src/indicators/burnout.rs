@@ -288,11 +288,23 @@ pub struct Figures {
     pub after_hours_per_clinician_week: Option<f64>,
     /// Admin time beyond the green admin ratio, as client sessions a month; None without admin_time.csv.
     pub sessions_lost_per_month: Option<f64>,
-    /// (component, mean strain, clinicians with a strain), for the components with any.
-    pub drivers: Vec<(&'static str, f64, usize)>,
+    /// Each component with any clinician scored on it, for the components with any.
+    pub drivers: Vec<Driver>,
+    /// Clinicians scored whose admin ratio over the risk window is at or under the green value.
+    pub meeting_admin_target: usize,
     /// Each clinician's admin ratio and caseload per FTE over the risk window (the histograms).
     pub admin_ratio: Vec<f64>,
     pub caseload_per_fte: Vec<f64>,
+}
+
+/// One burnout component over the clinicians scored on it: its mean strain (its contribution to
+/// the score before weighting) and its mean value in its own unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Driver {
+    pub name: &'static str,
+    pub strain: f64,
+    pub value: f64,
+    pub clinicians: usize,
 }
 
 /// A column as optional floats (empty when the column is missing).
@@ -335,7 +347,14 @@ pub fn figures(
         .iter()
         .filter_map(|name| {
             let strains: Vec<f64> = float_values(risk, &format!("{name}_strain")).into_iter().flatten().collect();
-            (!strains.is_empty()).then(|| (*name, strains.iter().sum::<f64>() / strains.len() as f64, strains.len()))
+            let values: Vec<f64> = float_values(risk, name).into_iter().flatten().collect();
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+            (!strains.is_empty()).then(|| Driver {
+                name,
+                strain: mean(&strains),
+                value: mean(&values),
+                clinicians: strains.len(),
+            })
         })
         .collect();
     Figures {
@@ -350,6 +369,7 @@ pub fn figures(
         sessions_lost_per_month: has_admin
             .then(|| excess / f64::from(weeks_with_data.max(1)) * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
         drivers,
+        meeting_admin_target: float_values(risk, "admin_ratio").into_iter().flatten().filter(|r| *r <= target).count(),
         admin_ratio: float_values(risk, "admin_ratio").into_iter().flatten().collect(),
         caseload_per_fte: float_values(risk, "caseload_per_fte").into_iter().flatten().collect(),
     }

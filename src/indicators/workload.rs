@@ -1,6 +1,7 @@
 //! `clinician_weeks` and `clinic_weeks` (SPEC §3 and its appendix).
 
 use polars::prelude::*;
+use std::collections::BTreeMap;
 
 use super::burnout::{self, Available, Burnout};
 use super::frames;
@@ -472,25 +473,44 @@ fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
 }
 
 /// Totals over the whole report window per clinic and for the network (`clinic` = ALL_CLINICS):
-/// clinicians (distinct), hours, admin_ratio and no_show_rate as ratios of sums.
+/// clinicians (distinct), hours, admin_ratio and no_show_rate as ratios of sums; and the figures
+/// the clinics are compared on: mean FTE per week with data, median caseload per FTE over the
+/// clinician-weeks, documentation's share of admin, supervision hours per FTE-week, after-hours
+/// hours per clinician-week, and the logged share of contracted hours ((direct + admin +
+/// supervision + training) / Σ fte × full_time_hours over the clinician-weeks worked).
 pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
+    // Empty, not 0, when the export has no such column (no admin_time.csv, no after_hours).
+    let known_sum =
+        |c: &str| when(col(c).count().gt(lit(0))).then(col(c).sum()).otherwise(lit(NULL).cast(DataType::Float64));
     let aggregates = [
         col("clinician").n_unique().cast(DataType::Int64).alias("clinicians"),
+        (col("fte").sum() / col("week").n_unique().cast(DataType::Float64)).alias("fte"),
+        col("fte").sum().alias("fte_weeks"),
+        len().cast(DataType::Float64).alias("clinician_weeks"),
         col("direct_hours").sum(),
         col("admin_hours").sum(),
         col("documentation_hours").sum(),
-        // Empty, not 0, when the export has no after_hours column.
-        when(col("after_hours").count().gt(lit(0)))
-            .then(col("after_hours").sum())
-            .otherwise(lit(NULL).cast(DataType::Float64))
-            .alias("after_hours"),
+        known_sum("supervision_hours").alias("supervision_hours"),
+        known_sum("training_hours").alias("training_hours"),
+        known_sum("after_hours").alias("after_hours"),
+        col("contracted_hours").sum(),
+        (col("active_caseload").cast(DataType::Float64) / col("fte")).median().alias("median_caseload_per_fte"),
         col("sessions_attended").sum(),
         col("no_show").sum(),
         col("kept_or_missed").sum(),
+        known_sum("admin_hours").alias("admin_known"),
     ];
     let ratios = [
         ratio(col("admin_hours"), col("direct_hours")).alias("admin_ratio"),
         ratio(col("no_show"), col("kept_or_missed")).alias("no_show_rate"),
+        ratio(col("documentation_hours"), col("admin_hours")).alias("documentation_share"),
+        ratio(col("supervision_hours"), col("fte_weeks")).alias("supervision_hours_per_fte"),
+        ratio(col("after_hours"), col("clinician_weeks")).alias("after_hours_per_clinician_week"),
+        ratio(
+            col("direct_hours") + col("admin_known") + col("supervision_hours") + col("training_hours"),
+            col("contracted_hours"),
+        )
+        .alias("logged_share"),
     ];
     let frame = clinician_weeks
         .clone()
@@ -501,21 +521,62 @@ pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
         .select(aggregates)
         .with_columns(ratios)
         .with_column(lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"));
-    let columns = [
-        "clinic",
-        "clinicians",
-        "direct_hours",
-        "admin_hours",
-        "documentation_hours",
-        "after_hours",
-        "admin_ratio",
-        "sessions_attended",
-        "no_show_rate",
-    ]
-    .map(col);
+    let columns = TOTALS_COLUMNS.map(col);
     concat([by_clinic.select(&columns), network.select(&columns)], UnionArgs::default())?
         .sort(["clinic"], SortMultipleOptions::default())
         .collect()
+}
+
+/// The columns of `window_totals`.
+pub const TOTALS_COLUMNS: [&str; 18] = [
+    "clinic",
+    "clinicians",
+    "fte",
+    "direct_hours",
+    "admin_hours",
+    "documentation_hours",
+    "supervision_hours",
+    "training_hours",
+    "after_hours",
+    "contracted_hours",
+    "admin_ratio",
+    "sessions_attended",
+    "no_show_rate",
+    "median_caseload_per_fte",
+    "documentation_share",
+    "supervision_hours_per_fte",
+    "after_hours_per_clinician_week",
+    "logged_share",
+];
+
+/// The admin categories (SPEC §1: documentation, meetings, billing, correspondence, travel, other).
+pub const ADMIN_CATEGORIES: [Category; 6] = [
+    Category::Documentation,
+    Category::Meetings,
+    Category::Billing,
+    Category::Correspondence,
+    Category::Travel,
+    Category::Other,
+];
+
+/// Admin hours over the report window by category, in `ADMIN_CATEGORIES` order, per clinic and
+/// for the network (`ALL_CLINICS`); None without admin_time.csv.
+pub fn admin_by_category(data: &Dataset, window: &Window) -> Option<BTreeMap<u32, [f64; 6]>> {
+    let admin = data.admin.as_ref()?;
+    let mut by_clinic: BTreeMap<u32, [f64; 6]> = BTreeMap::new();
+    let last_day = (window.last_week + 6).min(window.as_of);
+    for i in 0..admin.date.len() {
+        let day = admin.date[i];
+        let Some(k) = ADMIN_CATEGORIES.iter().position(|c| *c == admin.category[i]) else { continue };
+        if day < window.first_week || day > last_day {
+            continue;
+        }
+        let hours = admin.seconds[i] as f64 / 3600.0;
+        by_clinic.entry(admin.clinic[i]).or_default()[k] += hours;
+        by_clinic.entry(ALL_CLINICS).or_default()[k] += hours;
+    }
+    by_clinic.entry(ALL_CLINICS).or_default();
+    Some(by_clinic)
 }
 
 /// Window weeks in which any clinician worked: the network rows of `clinic_weeks`.

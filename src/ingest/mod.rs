@@ -1039,6 +1039,18 @@ impl Dataset {
         sessions.chain(admin).chain(waitlist).max()
     }
 
+    /// The day of the export's earliest session that happened (not merely scheduled): how far back
+    /// the export reaches.
+    pub fn first_event_day(&self) -> Option<Day> {
+        self.sessions
+            .start
+            .iter()
+            .zip(&self.sessions.status)
+            .filter(|(_, &s)| s != Status::Scheduled)
+            .map(|(&start, _)| dates::day_of(start))
+            .min()
+    }
+
     /// Counts, per file, the accepted rows dated after `as_of` (left out of every indicator).
     pub fn count_after(&mut self, as_of: Day) {
         let counts = [

@@ -129,6 +129,122 @@ fn checkpoint(stage: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// One period's indicators, as the privacy stage publishes them: the report window's, or a
+/// comparison period's.
+struct Period {
+    window: Window,
+    workload: workload::Workload,
+    access: Option<access::Access>,
+    totals: polars::prelude::DataFrame,
+    followup: Option<polars::prelude::DataFrame>,
+    burnout: crate::privacy::staff::Burnout,
+    protection: Protection,
+    admin_categories: Option<std::collections::BTreeMap<u32, [f64; 6]>>,
+}
+
+impl Period {
+    fn compute(data: &ingest::Dataset, window: Window, config: &Config, audience: Audience) -> Result<Period> {
+        let mut workload = workload::compute(data, &window, config)?;
+        let mut access = access::compute(data, &workload.detail, &window, config)?;
+        let burnout_figures = crate::indicators::burnout::figures(
+            &workload.burnout.risk,
+            &workload.clinician_weeks,
+            data.admin.is_some(),
+            workload::weeks_with_data(&workload.clinic_weeks),
+            config,
+        );
+        let mut protection = Protection::new(audience, config);
+        protection.apply_staff(
+            "clinic_weeks",
+            &mut workload.clinic_weeks,
+            &crate::privacy::staff::CLINIC_WEEKS,
+            &["sessions_attended"],
+        )?;
+        let mut totals = workload::window_totals(&workload.clinician_weeks)?;
+        protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
+        let last_week_withheld = {
+            let cw = &workload.clinic_weeks;
+            let clinics = cw.column("clinic")?.u32()?.clone();
+            let weeks = cw.column("week")?.i32()?.clone();
+            (0..cw.height()).any(|r| {
+                clinics.get(r) == Some(crate::indicators::ALL_CLINICS)
+                    && weeks.get(r) == Some(window.last_week)
+                    && protection.text("clinic_weeks", "risk_high", r).is_some()
+            })
+        };
+        let burnout =
+            crate::privacy::staff::publish_burnout(&burnout_figures, protection.min_group, last_week_withheld);
+        let mut followup = None;
+        if let Some(access) = access.as_mut() {
+            protection.apply_access(access, config)?;
+            protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
+        } else {
+            // Follow-up gaps need only sessions.csv.
+            let mut table = access::followup_table(data, &window, config)?;
+            protection.apply("followup", &mut table, &rules::FOLLOWUP)?;
+            followup = Some(table);
+        }
+        let admin_categories = workload::admin_by_category(data, &window);
+        Ok(Period { window, workload, access, totals, followup, burnout, protection, admin_categories })
+    }
+
+    /// The report's input for this period (without warnings or comparisons).
+    fn input<'a>(
+        &'a self,
+        data: &'a ingest::Dataset,
+        config: &'a Config,
+        audience: Audience,
+        projections: &'a crate::report::projections::Projections,
+        survey: Option<&'a crate::indicators::wellbeing::SurveyCheck>,
+    ) -> ReportInput<'a> {
+        ReportInput {
+            data,
+            config,
+            window: self.window,
+            clinic_weeks: &self.workload.clinic_weeks,
+            burnout_missing: &self.workload.burnout.missing,
+            internal: (audience == Audience::Internal).then_some(&self.workload),
+            access: self.access.as_ref(),
+            warnings: &[],
+            audience,
+            protection: &self.protection,
+            projections,
+            totals: &self.totals,
+            followup: self.followup.as_ref(),
+            survey,
+            burnout: &self.burnout,
+            admin_categories: self.admin_categories.as_ref(),
+            clinic_gaps: self.access.as_ref().and_then(|a| crate::privacy::tables::clinic_gaps(&a.capacity)),
+            comparisons: &[],
+        }
+    }
+
+    /// This period as a comparison for the report window: its headline figures and its tables.
+    fn comparison<'a>(
+        &'a self,
+        label: report::ComparedWith,
+        data: &'a ingest::Dataset,
+        config: &'a Config,
+        audience: Audience,
+        projections: &'a crate::report::projections::Projections,
+    ) -> report::Comparison<'a> {
+        let input = self.input(data, config, audience, projections, None);
+        report::Comparison { label, summary: report::summary(&input, &self.totals), period: self.published() }
+    }
+
+    /// What a comparison needs of this period, as published.
+    fn published(&self) -> report::PeriodFigures<'_> {
+        report::PeriodFigures {
+            window: self.window,
+            totals: &self.totals,
+            clinic_weeks: &self.workload.clinic_weeks,
+            capacity: self.access.as_ref().map(|a| &a.capacity),
+            waits: self.access.as_ref().map(|a| &a.waits),
+            protection: &self.protection,
+        }
+    }
+}
+
 pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let mut stages = Stages { clock: Instant::now(), done: Vec::new() };
@@ -202,71 +318,36 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     for warning in &warnings {
         log::warn(warning);
     }
-    let mut workload = workload::compute(&data, &window, config)?;
-    let mut access = access::compute(&data, &workload.detail, &window, config)?;
-    let survey = crate::indicators::wellbeing::compare(&data, &workload.burnout.risk, &window)?;
-    let burnout_figures = crate::indicators::burnout::figures(
-        &workload.burnout.risk,
-        &workload.clinician_weeks,
-        data.admin.is_some(),
-        workload::weeks_with_data(&workload.clinic_weeks),
-        config,
-    );
-    stages.lap("indicators");
-    let mut protection = Protection::new(options.audience, config);
-    protection.apply_staff(
-        "clinic_weeks",
-        &mut workload.clinic_weeks,
-        &crate::privacy::staff::CLINIC_WEEKS,
-        &["sessions_attended"],
-    )?;
-    let mut totals = workload::window_totals(&workload.clinician_weeks)?;
-    protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
-    let last_week_withheld = {
-        let cw = &workload.clinic_weeks;
-        let clinics = cw.column("clinic")?.u32()?.clone();
-        let weeks = cw.column("week")?.i32()?.clone();
-        (0..cw.height()).any(|r| {
-            clinics.get(r) == Some(crate::indicators::ALL_CLINICS)
-                && weeks.get(r) == Some(window.last_week)
-                && protection.text("clinic_weeks", "risk_high", r).is_some()
-        })
-    };
-    let burnout = crate::privacy::staff::publish_burnout(&burnout_figures, protection.min_group, last_week_withheld);
-    let mut followup = None;
-    if let Some(access) = access.as_mut() {
-        protection.apply_access(access, config)?;
-        protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
-    } else {
-        // Follow-up gaps need only sessions.csv.
-        let mut table = access::followup_table(&data, &window, config)?;
-        protection.apply("followup", &mut table, &rules::FOLLOWUP)?;
-        followup = Some(table);
-    }
-    stages.lap("suppression");
+    let current = Period::compute(&data, window, config, options.audience)?;
+    let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?;
+    stages.lap("indicators and privacy");
+    // The comparison periods: the previous window of the same length, and the same window a year
+    // earlier, each only where the export reaches back to its first week.
+    let reaches = |w: &Window| data.first_event_day().is_some_and(|first| first <= w.first_week + 6);
+    let previous_window = Window::new(as_of - 7 * config.window_weeks as Day, config.window_weeks);
+    let year_window = Window::new(as_of - 364, config.window_weeks);
+    let previous = reaches(&previous_window)
+        .then(|| Period::compute(&data, previous_window, config, options.audience))
+        .transpose()?;
+    let year_ago =
+        reaches(&year_window).then(|| Period::compute(&data, year_window, config, options.audience)).transpose()?;
+    stages.lap("comparison periods");
 
     let name = dates::format_day(as_of);
     let run_id = publish::run_id();
     // Removed again if anything below fails before the report is published.
     let staged = publish::Staging::create(out, &run_id)?;
     let staging = staged.path.clone();
-    let input = ReportInput {
-        data: &data,
-        config,
-        window,
-        clinic_weeks: &workload.clinic_weeks,
-        burnout_missing: &workload.burnout.missing,
-        internal: (options.audience == Audience::Internal).then_some(&workload),
-        access: access.as_ref(),
-        warnings: &warnings,
-        audience: options.audience,
-        protection: &protection,
-        projections: &projections,
-        totals: &totals,
-        followup: followup.as_ref(),
-        survey: survey.as_ref(),
-        burnout: &burnout,
-    };
+    let comparisons: Vec<report::Comparison> = [
+        (previous.as_ref(), report::ComparedWith::PreviousWindow),
+        (year_ago.as_ref(), report::ComparedWith::YearEarlier),
+    ]
+    .into_iter()
+    .filter_map(|(period, label)| Some(period?.comparison(label, &data, config, options.audience, &projections)))
+    .collect();
+    let mut input = current.input(&data, config, options.audience, &projections, survey.as_ref());
+    input.warnings = &warnings;
+    input.comparisons = &comparisons;
     let (summary, history) = report::write(&staging, &input, &history)?;
     stages.lap("report");
     checkpoint("charts")?;
@@ -319,7 +400,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous = publish::publish_report(out, &staging, &name, &run_id)?;
     checkpoint("publish-history")?;
     publish::replace_file(out, history::FILE, &history.to_csv())?;
-    if let Some(access) = access.as_ref() {
+    if let Some(access) = current.access.as_ref() {
         let projections = projections.with(as_of, &access.projection, &data.ids);
         publish::replace_file(out, crate::report::projections::FILE, &projections.to_csv())?;
     }

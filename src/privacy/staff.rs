@@ -21,8 +21,18 @@ pub const CLINIC_WEEKS: StaffRule<'static> = StaffRule {
 };
 
 /// The page's totals over the window, by clinic.
-pub const WINDOW_TOTALS: StaffRule<'static> =
-    StaffRule { size: "clinicians", figures: &["admin_ratio", "no_show_rate"] };
+pub const WINDOW_TOTALS: StaffRule<'static> = StaffRule {
+    size: "clinicians",
+    figures: &[
+        "admin_ratio",
+        "no_show_rate",
+        "median_caseload_per_fte",
+        "documentation_share",
+        "supervision_hours_per_fte",
+        "after_hours_per_clinician_week",
+        "logged_share",
+    ],
+};
 
 /// Whether a group of `clinicians` may have its staff figures shown.
 pub fn shown(clinicians: i64, min_group: u32) -> bool {
@@ -60,7 +70,9 @@ pub struct Burnout {
     pub after_hours_per_clinician_week: Option<f64>,
     /// Hours of admin beyond the target, as sessions: a sum of hours, not a figure about a few people.
     pub sessions_lost_per_month: Option<f64>,
-    pub drivers: Option<Vec<(&'static str, f64)>>,
+    pub drivers: Option<Vec<crate::indicators::burnout::Driver>>,
+    /// Clinicians scored who meet the admin-ratio target: a count of the scored group's clinicians.
+    pub meeting_admin_target: Option<usize>,
     pub admin_ratio: Option<Vec<f64>>,
     pub caseload_per_fte: Option<Vec<f64>>,
     /// Whether the group's figures are withheld (fewer than `min_group_clinicians` scored).
@@ -89,8 +101,8 @@ pub fn publish_burnout(
         }),
         after_hours_per_clinician_week: figures.after_hours_per_clinician_week.filter(|_| show),
         sessions_lost_per_month: figures.sessions_lost_per_month,
-        drivers: show
-            .then(|| figures.drivers.iter().filter(|d| ok(d.2)).map(|&(name, mean, _)| (name, mean)).collect()),
+        drivers: show.then(|| figures.drivers.iter().filter(|d| ok(d.clinicians)).copied().collect()),
+        meeting_admin_target: (show && !figures.admin_ratio.is_empty()).then_some(figures.meeting_admin_target),
         admin_ratio: values(&figures.admin_ratio),
         caseload_per_fte: values(&figures.caseload_per_fte),
         withheld: !show,

@@ -12,6 +12,7 @@ use super::rounding::{round_table, Rounded, Rounding};
 use super::staff;
 use super::suppress::{describe, suppress_with, Cube, Mark};
 use crate::config::Disclosure;
+use crate::indicators::access::CAPACITY_WIDTH;
 use crate::indicators::ALL_CLINICS;
 
 /// How a table's counts add up, over clinics and the network row (`clinic` = ALL_CLINICS).
@@ -418,7 +419,20 @@ pub mod rules {
             ("extra_fte", "backlog"),
             ("annual_cost", "backlog"),
             ("reclaim_share_of_gap", "backlog"),
+            ("clearance_fte", "backlog"),
+            ("extra_fte_at_observed", "backlog"),
+            ("annual_cost_at_observed", "backlog"),
         ],
+        flow: None,
+        precious: &[],
+    };
+    /// People waiting past the urgent and emergency standards: clinics add up to the network.
+    pub const SAFETY: Rule<'static> = Rule {
+        group: None,
+        layout: Layout::Columns(&["urgent_waiting_past_standard", "emergency_waiting_past_standard"]),
+        rates: &[],
+        numerators: &[],
+        follows: &[],
         flow: None,
         precious: &[],
     };
@@ -573,6 +587,7 @@ impl Protection {
         self.tables.insert("waitlist_weeks", weeks);
         self.tables.insert("waits", waits);
         self.tables.insert("capacity", capacity);
+        self.apply_safety(access)?;
         // A clinic whose backlog is not published gets no projection of its own (it still counts
         // in the network's, which is projected from the network's own flows).
         let clinics = access.capacity.column("clinic")?.u32()?.clone();
@@ -652,6 +667,36 @@ impl Protection {
         Ok(())
     }
 
+    /// People waiting past the urgent and emergency standards. Under suppression a clinic's count
+    /// is hidden where `waits` hides that clinic's people still waiting at that urgency (it can be
+    /// the same number, and is never larger), then protected with its complements.
+    fn apply_safety(&mut self, access: &mut crate::indicators::access::Access) -> PolarsResult<()> {
+        let (masked, overrides) = match self.people {
+            None => return Ok(()),
+            Some(PeopleRule::Round(rounding)) => round_table(&access.safety, &rules::SAFETY, rounding)?,
+            Some(PeopleRule::Suppress { min_cell }) => {
+                let waits = &access.waits;
+                let waits_clinic: Vec<Option<u32>> = waits.column("clinic")?.u32()?.iter().collect();
+                let urgency: Vec<Option<&str>> = waits.column("urgency")?.str()?.iter().collect();
+                let clinics: Vec<Option<u32>> = access.safety.column("clinic")?.u32()?.iter().collect();
+                let hidden_waiting = |clinic: Option<u32>, level: &str| {
+                    (0..waits.height()).any(|r| {
+                        waits_clinic[r] == clinic
+                            && urgency[r] == Some(level)
+                            && self.text("waits", "still_waiting", r).is_some()
+                    })
+                };
+                protect_with(&access.safety, &rules::SAFETY, min_cell, &|column, row| {
+                    let level = if column.starts_with("urgent") { "urgent" } else { "emergency" };
+                    hidden_waiting(clinics[row], level)
+                })?
+            }
+        };
+        access.safety = masked;
+        self.tables.insert("safety", overrides);
+        Ok(())
+    }
+
     /// Withholds the staff figures of groups under the minimum size (both disclosure modes), and
     /// rounds the table's counts of appointments when rounding; keeps the overrides under `table`.
     pub fn apply_staff(
@@ -696,6 +741,18 @@ impl Overrides {
     }
 }
 
+/// The capacity figures that rest on a clinic's backlog: withheld with it.
+const BACKLOG_FIGURES: [&str; 8] = [
+    "backlog",
+    "extra_starts_per_week",
+    "extra_fte",
+    "annual_cost",
+    "reclaim_share_of_gap",
+    "clearance_fte",
+    "extra_fte_at_observed",
+    "annual_cost_at_observed",
+];
+
 /// The access tables rounded: each count on its own value (the same count in two tables is
 /// published the same way), capacity's rates as rounded sums over the capacity window divided by
 /// its weeks, and capacity's gap recomputed from those published figures, so that no figure of
@@ -722,9 +779,10 @@ fn round_access(
     };
     let (arrival, starts, backlog) = (float("referrals_per_week")?, float("starts_per_week")?, float("backlog")?);
     let (hours_per_client, reclaim) = (float("hours_per_client")?, float("admin_reclaim_hours_per_week")?);
+    let observed = float("direct_hours_per_fte")?;
     let weeks = f64::from(config.capacity_window_weeks);
     let mut overrides = Overrides::default();
-    let mut rows: Vec<[Option<f64>; 11]> = Vec::with_capacity(height);
+    let mut rows: Vec<[Option<f64>; CAPACITY_WIDTH]> = Vec::with_capacity(height);
     let rate = |value: Option<f64>| {
         value.map(|v| {
             let sum = (v * weeks).round() as i64;
@@ -758,23 +816,30 @@ fn round_access(
                 // to the gap whatever its value, so the gap can still be shown.
                 let target = a / weeks * f64::from(config.standard_days.routine) / 7.0;
                 let bound = (hidden_backlog && target >= f64::from(rounding.hide_max)).then_some(0.0);
-                match b.or(bound) {
-                    Some(b) => crate::indicators::access::capacity_figures(
-                        a / weeks,
-                        s / weeks,
-                        b,
-                        hours_per_client[row],
-                        reclaim[row],
-                        config,
-                    ),
-                    None => [None; 11],
+                let known = b.or(bound);
+                let figures = crate::indicators::access::capacity_figures(
+                    a / weeks,
+                    s / weeks,
+                    known.unwrap_or(0.0),
+                    hours_per_client[row],
+                    reclaim[row],
+                    observed[row],
+                    config,
+                );
+                // The recurring part rests on λ and μ alone: shown whatever the backlog.
+                const RECURRING: usize = 11;
+                match known {
+                    Some(_) => figures,
+                    None => std::array::from_fn(|i| if i == RECURRING { figures[i] } else { None }),
                 }
             }
-            _ => [None; 11],
+            _ => [None; CAPACITY_WIDTH],
         };
         figures[0] = a.map(|a| a / weeks);
         figures[1] = s.map(|s| s / weeks);
         figures[2] = b;
+        // The clinicians' direct hours per FTE-week rest on no count of people.
+        figures[13] = observed[row];
         rows.push(figures);
     }
     let mut frame = vec![capacity.column("clinic")?.clone()];
@@ -796,7 +861,7 @@ fn round_access(
     // capacity and waits as well (the same count), and the gap that rests on it.
     let capacity_clinics: Vec<u32> =
         access.capacity.column("clinic")?.u32()?.iter().map(|c| c.unwrap_or(ALL_CLINICS)).collect();
-    for column in ["backlog", "extra_starts_per_week", "extra_fte", "annual_cost", "reclaim_share_of_gap"] {
+    for column in BACKLOG_FIGURES {
         super::rounding::hide_where(&mut access.capacity, &mut overrides, column, |r| {
             coupled.contains(&capacity_clinics[r])
         })?;
@@ -1111,7 +1176,17 @@ pub fn protect_access(
         let rate_hidden = |column: &str, r: usize| sum_overrides.get(column, r).is_some();
         // The rates, and every figure computed from them (the target backlog is λ × the routine
         // standard in weeks), withheld where their count is hidden.
-        let gap = ["target_backlog", "extra_starts_per_week", "extra_fte", "annual_cost", "reclaim_share_of_gap"];
+        let gap = [
+            "target_backlog",
+            "extra_starts_per_week",
+            "extra_fte",
+            "annual_cost",
+            "reclaim_share_of_gap",
+            "recurring_fte",
+            "clearance_fte",
+            "extra_fte_at_observed",
+            "annual_cost_at_observed",
+        ];
         for (rate, sum) in [("referrals_per_week", "referrals"), ("starts_per_week", "first_seen")] {
             super::rounding::hide_where(&mut capacity_frame, &mut capacity_overrides, rate, |r| rate_hidden(sum, r))?;
         }
@@ -1147,4 +1222,30 @@ pub fn protect_access(
         *capacity = capacity_frame;
         return Ok([overrides, waits_overrides, capacity_overrides]);
     }
+}
+
+/// The clinics' own capacity gaps added up, beside the network's pooled gap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClinicGaps {
+    pub extra_fte: f64,
+    pub recurring_fte: f64,
+    pub clearance_fte: f64,
+}
+
+/// The sum of the clinics' extra FTE in `capacity` as published; None when any clinic's is not
+/// published, since the sum less the others would give it back.
+pub fn clinic_gaps(capacity: &DataFrame) -> Option<ClinicGaps> {
+    let clinics: Vec<Option<u32>> = capacity.column("clinic").ok()?.u32().ok()?.iter().collect();
+    let column = |name: &str| -> Option<Vec<Option<f64>>> {
+        Some(capacity.column(name).ok()?.cast(&DataType::Float64).ok()?.f64().ok()?.iter().collect())
+    };
+    let sum = |name: &str| -> Option<f64> {
+        let values = column(name)?;
+        clinics.iter().zip(values).filter(|(c, _)| **c != Some(ALL_CLINICS)).map(|(_, v)| v).sum()
+    };
+    Some(ClinicGaps {
+        extra_fte: sum("extra_fte")?,
+        recurring_fte: sum("recurring_fte")?,
+        clearance_fte: sum("clearance_fte")?,
+    })
 }

@@ -9,12 +9,12 @@ use super::html::{escape, Page};
 use super::{f64_at, hours, i64_at, optional, percent, tables, u32_at, ReportInput};
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::indicators::access::{Access, WAITS_INTERNAL};
+use crate::indicators::access::{Access, SAFETY_COLUMNS, WAITS_INTERNAL};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::{ADMIN_TIME, WAITLIST};
 
 /// The published access tables, in SPEC §4 order.
-pub const TABLES: [&str; 4] = ["waitlist_weeks", "waits", "followup", "capacity"];
+pub const TABLES: [&str; 5] = ["waitlist_weeks", "waits", "followup", "capacity", "safety"];
 
 /// One rendered chart: file name, title (states the finding), PNG bytes.
 pub struct Chart {
@@ -74,7 +74,7 @@ fn render(dir: &Path, file: &'static str, title: String, draw: impl Fn(&Path) ->
 /// Writes the access tables and charts into the run's folder; `None` without waitlist.csv.
 pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> Result<Option<Rendered>> {
     let Some(access) = access else { return Ok(None) };
-    let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity];
+    let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity, &access.safety];
     for (name, frame) in TABLES.iter().zip(frames) {
         let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), &input.data.ids)?;
         tables::write_csv(
@@ -280,32 +280,153 @@ fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
             ),
         });
     }
+    sentences
+}
+
+/// FTE with one decimal, or two below one clinician, where one decimal would round a gap away.
+fn fte(value: f64) -> String {
+    if value > 0.0 && value < 1.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+/// The funding ask in words: the network's pooled gap split into its recurring and its
+/// time-limited part, at the configured and at the observed direct hours per FTE, priced when a
+/// cost is configured; the clinics' own gaps beside it and what pooling assumes; what admin
+/// reclaim covers in the network and within each clinic.
+fn ask(input: &ReportInput, access: &Access) -> Vec<String> {
     let capacity = &access.capacity;
-    if let Some(r) =
-        row_of(capacity, ALL_CLINICS, None).filter(|&r| input.protection.text("capacity", "extra_fte", r).is_none())
+    let config = input.config;
+    let Some(r) = row_of(capacity, ALL_CLINICS, None) else { return Vec::new() };
+    if input.protection.text("capacity", "extra_fte", r).is_some() {
+        return Vec::new();
+    }
+    let value = |column: &str, row: usize| f64_at(capacity, column, row);
+    let cost_of =
+        |column: &str, row: usize| value(column, row).map(|c| format!(" (≈ {} a year)", money(c))).unwrap_or_default();
+    let per_fte = config.components.direct_hours_per_fte.green;
+    let Some(extra) = value("extra_fte", r) else {
+        return vec![
+            "The capacity gap cannot be put in clinicians: no client was seen in the last 52 weeks.".to_owned()
+        ];
+    };
+    let mut sentences = Vec::new();
+    if extra <= 0.0 {
+        sentences.push("Pooled as one network, first appointments keep pace with referrals and the backlog is within the routine standard: the network as a whole needs no extra clinicians.".to_owned());
+    }
+    let recurring = value("recurring_fte", r).unwrap_or(0.0);
+    let clearance = value("clearance_fte", r).unwrap_or(0.0);
+    let parts = match (recurring > 0.0, clearance > 0.0) {
+        (true, true) => format!(
+            ": {} every week for as long as referrals outpace first appointments as they do now, and {} more for {} weeks to bring the waitlist down to its target of {}",
+            fte(recurring),
+            fte(clearance),
+            config.clearance_weeks,
+            optional(value("target_backlog", r), 0)
+        ),
+        (true, false) => ": all of it recurring, because referrals outpace first appointments every week".to_owned(),
+        (false, _) => format!(
+            ": all of it time-limited, to bring the waitlist down to its target of {} over {} weeks; first appointments already keep pace with referrals",
+            optional(value("target_backlog", r), 0),
+            config.clearance_weeks
+        ),
+    };
+    if extra > 0.0 {
+        sentences.push(format!(
+            "Closing the network's capacity gap needs {} more full-time clinicians{} at {per_fte} direct client hours per FTE-week{parts}.",
+            fte(extra),
+            cost_of("annual_cost", r)
+        ));
+    }
+    if let (true, Some(observed), Some(at_observed)) =
+        (extra > 0.0, value("direct_hours_per_fte", r), value("extra_fte_at_observed", r))
     {
-        let extra = f64_at(capacity, "extra_fte", r);
-        let share = f64_at(capacity, "reclaim_share_of_gap", r);
-        let cost = f64_at(capacity, "annual_cost", r).map(|c| format!(" (≈ {} a year)", money(c))).unwrap_or_default();
-        let target = input.config.components.admin_ratio.green;
-        sentences.push(match extra {
-            Some(k) if k > 0.0 => {
-                let reclaim = match (input.data.admin.is_some(), share) {
-                    (true, Some(p)) => format!(
-                        "cutting admin to the target of {target} admin hours per client hour would cover {:.0} % of it",
-                        p * 100.0
-                    ),
-                    _ => format!("the admin reclaim is not available (no {ADMIN_TIME})"),
+        sentences.push(format!(
+            "The network's clinicians delivered {observed:.1} direct client hours per FTE-week over the last {} weeks; at that rate the gap is {} full-time clinicians{}.",
+            config.capacity_window_weeks,
+            fte(at_observed),
+            cost_of("annual_cost_at_observed", r)
+        ));
+    }
+    if extra > 0.0 && config.annual_cost_per_fte.is_none() {
+        sentences.push("No cost is shown: set annual_cost_per_fte in the configuration to price the ask.".to_owned());
+    }
+    let clinics: Vec<usize> =
+        (0..capacity.height()).filter(|&k| u32_at(capacity, "clinic", k) != ALL_CLINICS).collect();
+    if clinics.len() > 1 {
+        match input.clinic_gaps {
+            Some(gaps) => {
+                let each: Vec<String> = clinics
+                    .iter()
+                    .map(|&k| {
+                        let gap = value("extra_fte", k).unwrap_or(0.0);
+                        let name = clinic_name(input, u32_at(capacity, "clinic", k));
+                        if gap >= 0.005 {
+                            format!("{name} {}", fte(gap))
+                        } else {
+                            format!("{name} none")
+                        }
+                    })
+                    .collect();
+                let network = if extra > 0.0 { format!("the network's {}", fte(extra)) } else { "the network's none".to_owned() };
+                let pooled = if (gaps.extra_fte - extra).abs() < 0.005 {
+                    "the same as the network's pooled figure, because no clinic has capacity to spare".to_owned()
+                } else if gaps.extra_fte > extra {
+                    format!(
+                        "more than {network}: the network figure pools the clinics, so it assumes clients or clinicians move between clinics and that spare capacity in one serves another's waitlist"
+                    )
+                } else {
+                    format!("less than {network}")
                 };
-                {
-                    // Below one clinician a single decimal would round a real gap to nothing.
-                    let digits = if k < 1.0 { 2 } else { 1 };
-                    format!("Closing the gap needs {k:.digits$} more full-time clinicians{cost}; {reclaim}.")
+                if gaps.extra_fte > 0.0 || extra > 0.0 {
+                    sentences.push(format!(
+                        "Each clinic on its own needs {}: {} in all, {pooled}.",
+                        each.join(", "),
+                        fte(gaps.extra_fte)
+                    ));
                 }
             }
-            Some(_) => "At current rates first appointments keep pace with referrals and the backlog is within the routine standard: no extra clinicians are needed.".to_owned(),
-            None => "The capacity gap cannot be put in clinicians: no client was seen in the last 52 weeks.".to_owned(),
-        });
+            None => sentences.push(
+                "The clinics' own gaps are not added up here: the gap of at least one clinic is withheld to protect the people in it."
+                    .to_owned(),
+            ),
+        }
+    }
+    if input.data.admin.is_some() {
+        let target = config.components.admin_ratio.green;
+        if let (true, Some(reclaim)) =
+            (extra > 0.0 || input.clinic_gaps.is_some_and(|g| g.extra_fte > 0.0), value("admin_reclaim_fte", r))
+        {
+            let share = value("reclaim_share_of_gap", r)
+                .map(|p| format!(", {:.0} % of the pooled gap", p * 100.0))
+                .unwrap_or_default();
+            let within: Vec<String> = clinics
+                .iter()
+                .filter_map(|&k| {
+                    let gap = value("extra_fte", k).filter(|g| *g >= 0.005)?;
+                    let own = value("admin_reclaim_fte", k)?;
+                    Some(format!(
+                        "{} needs {} and its own admin reclaim would free {}",
+                        clinic_name(input, u32_at(capacity, "clinic", k)),
+                        fte(gap),
+                        fte(own)
+                    ))
+                })
+                .collect();
+            let within = if within.is_empty() || clinics.len() < 2 {
+                String::new()
+            } else {
+                format!("; within each clinic, {}", within.join("; "))
+            };
+            sentences.push(format!(
+                "Cutting admin to the target of {target} admin hours per client hour would free the time of {} full-time clinicians across the network{share}{within}.",
+                fte(reclaim)
+            ));
+        }
+    } else if extra > 0.0 {
+        sentences.push(format!("The admin reclaim is not available (no {ADMIN_TIME})."));
     }
     sentences
 }
@@ -324,6 +445,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
     };
     for sentence in headlines(input, access) {
         page.raw(&format!("<p class=\"headline\">{}</p>", escape(&sentence)));
+    }
+    let ask = ask(input, access);
+    if !ask.is_empty() {
+        page.raw(&format!("<p class=\"headline ask\">{}</p>", escape(&ask.join(" "))));
     }
     let config = input.config;
     let standards = &config.standard_days;
@@ -523,6 +648,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
                 input.figure("capacity", capacity, "extra_starts_per_week", r, |v| optional(v, 2)),
                 optional(f64_at(capacity, "hours_per_client", r), 1),
                 input.figure("capacity", capacity, "extra_fte", r, |v| optional(v, 2)),
+                input.figure("capacity", capacity, "recurring_fte", r, |v| optional(v, 2)),
+                input.figure("capacity", capacity, "clearance_fte", r, |v| optional(v, 2)),
+                optional(f64_at(capacity, "direct_hours_per_fte", r), 1),
+                input.figure("capacity", capacity, "extra_fte_at_observed", r, |v| optional(v, 2)),
                 input.figure("capacity", capacity, "annual_cost", r, |v| v.map_or_else(|| "–".to_owned(), money)),
                 na(f64_at(capacity, "admin_reclaim_hours_per_week", r), 1),
                 na(f64_at(capacity, "admin_reclaim_fte", r), 2),
@@ -541,6 +670,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
             "Extra starts / week",
             "Hours per client",
             "Extra FTE",
+            "of which recurring",
+            "of which clearance",
+            "Direct h per FTE-week delivered",
+            "Extra FTE at that rate",
             "Annual cost",
             "Admin reclaim h / week",
             "Reclaim FTE",
@@ -554,4 +687,77 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         escape(&TABLES.iter().map(|t| format!("data/{t}.csv")).collect::<Vec<_>>().join(", "))
     ));
     page.end_section();
+}
+
+/// A callout, before everything else, when urgent or emergency referrals miss their standard: the
+/// share seen within it over the last 12 months and the people waiting past it today, by clinic.
+pub fn safety_callout(page: &mut Page, input: &ReportInput) {
+    let Some(access) = input.access else { return };
+    let (waits, safety) = (&access.waits, &access.safety);
+    let standards = &input.config.standard_days;
+    let levels =
+        [("emergency", standards.emergency, SAFETY_COLUMNS[1].0), ("urgent", standards.urgent, SAFETY_COLUMNS[0].0)];
+    let share = |clinic: u32, urgency: &str| {
+        row_of(waits, clinic, Some(urgency)).and_then(|r| f64_at(waits, "within_standard_share", r))
+    };
+    let waiting = |clinic: u32, column: &str| row_of(safety, clinic, None).map(|r| (r, i64_at(safety, column, r)));
+    let missed = levels.iter().any(|&(urgency, _, column)| {
+        share(ALL_CLINICS, urgency).is_some_and(|s| s < 1.0)
+            || waiting(ALL_CLINICS, column)
+                .is_some_and(|(r, n)| n > 0 || input.protection.text("safety", column, r).is_some())
+    });
+    if !missed {
+        return;
+    }
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{:.0} %", v * 100.0));
+    let mut sentences = Vec::new();
+    for &(urgency, days, column) in &levels {
+        let Some(r) = row_of(waits, ALL_CLINICS, Some(urgency)) else { continue };
+        let within = input.figure("waits", waits, "within_standard_share", r, pct);
+        let now = waiting(ALL_CLINICS, column)
+            .map_or_else(|| "0".to_owned(), |(r, _)| input.count("safety", safety, column, r));
+        let plural = if days == 1 { "day" } else { "days" };
+        sentences.push(format!(
+            "{within} of {urgency} referrals of the last 12 months were seen within their standard of {days} {plural}; referred as {urgency} and waiting longer than that today: {now}."
+        ));
+    }
+    page.raw("<aside class=\"callout\" aria-label=\"Safety\"><h2 class=\"callout-title\">Safety first: urgent and emergency referrals are missing their standards</h2>");
+    page.paragraph(&sentences.join(" "));
+    let mut rows_order: Vec<usize> = (0..safety.height()).collect();
+    rows_order.sort_by_key(|&r| (u32_at(safety, "clinic", r) == ALL_CLINICS, u32_at(safety, "clinic", r)));
+    let rows: Vec<Vec<String>> = rows_order
+        .into_iter()
+        .map(|r| {
+            let clinic = u32_at(safety, "clinic", r);
+            let mut row = vec![clinic_name(input, clinic)];
+            for &(urgency, _, column) in &levels {
+                row.push(clinic_access_text_waits(input, clinic, urgency));
+                row.push(input.count("safety", safety, column, r));
+            }
+            row
+        })
+        .collect();
+    let e = standards.emergency;
+    let u = standards.urgent;
+    let header = [
+        "Clinic".to_owned(),
+        format!("Emergency: seen within {e} day{}", if e == 1 { "" } else { "s" }),
+        format!("Emergency: waiting over {e} day{} now", if e == 1 { "" } else { "s" }),
+        format!("Urgent: seen within {u} days"),
+        format!("Urgent: waiting over {u} days now"),
+    ];
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    page.table("", &header, &rows);
+    page.raw("<p class=\"note\">Shares: referrals of the last 12 months whose deadline has passed (see Access). People waiting: referrals not seen and not closed at the as-of date, referred longer ago than their standard. Table: data/safety.csv.</p></aside>");
+}
+
+fn clinic_access_text_waits(input: &ReportInput, clinic: u32, urgency: &str) -> String {
+    let Some(access) = input.access else { return "–".to_owned() };
+    let waits = &access.waits;
+    match row_of(waits, clinic, Some(urgency)) {
+        Some(r) => input.figure("waits", waits, "within_standard_share", r, |v| {
+            v.map_or_else(|| "–".to_owned(), |v| format!("{:.0} %", v * 100.0))
+        }),
+        None => "–".to_owned(),
+    }
 }

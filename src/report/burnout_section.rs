@@ -176,12 +176,17 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         }
     }));
 
-    // Mean strain per component among scored clinicians, as published.
-    let mut drivers: Vec<(String, f64)> =
-        head.drivers.iter().flatten().map(|&(name, mean)| (display(name), mean)).collect();
-    drivers.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let driver_title =
-        drivers.first().map_or("What drives risk".to_owned(), |d| format!("{} drives risk most", capitalise(&d.0)));
+    // Mean strain per component among scored clinicians, as published, beside its mean value in
+    // its own unit and the green and red values between which the strain rises from 0 to 1.
+    let component_ramps: Vec<(&str, crate::config::Ramp)> =
+        crate::config::Components::NAMES.into_iter().zip(config.components.ramps()).collect();
+    let mut published_drivers: Vec<crate::indicators::burnout::Driver> =
+        head.drivers.iter().flatten().copied().collect();
+    published_drivers.sort_by(|a, b| b.strain.total_cmp(&a.strain).then(a.name.cmp(b.name)));
+    let drivers: Vec<(String, f64)> = published_drivers.iter().map(|d| (display(d.name), d.strain)).collect();
+    let driver_title = drivers
+        .first()
+        .map_or("Burnout components".to_owned(), |d| format!("{} contributes most to the score", capitalise(&d.0)));
     let driver_alt = drivers.iter().map(|(n, v)| format!("{n} {v:.2}")).collect::<Vec<_>>().join(", ");
     let driver_rows = drivers.clone();
     let withheld_note = |what: &str| {
@@ -191,20 +196,33 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         )
     };
     if head.drivers.is_none() && head.scored > 0 {
-        page.paragraph(&withheld_note("What drives risk (mean strain per component)"));
+        page.paragraph(&withheld_note("Burnout components (mean strain per component)"));
     } else {
+        let rows: Vec<Vec<String>> = published_drivers
+            .iter()
+            .map(|d| {
+                let ramp = component_ramps.iter().find(|(n, _)| *n == d.name).map(|(_, r)| *r);
+                let (unit, show): (&str, fn(f64) -> String) = component_unit(d.name);
+                vec![
+                    display(d.name),
+                    format!("{} {unit}", show(d.value)),
+                    ramp.map_or_else(String::new, |r| show(r.green)),
+                    ramp.map_or_else(String::new, |r| show(r.red)),
+                    format!("{:.2}", d.strain),
+                ]
+            })
+            .collect();
         charts_to_draw.push(Chart {
             file: "risk_drivers.png",
             alt: format!("Bars of mean strain per component: {driver_alt}."),
-            caption: "Mean strain (0 = green or better, 1 = red or worse) per component over the clinicians scored."
-                .into(),
+            caption:
+                "Mean strain (0 = at the green value or better, 1 = at the red value or worse) per component over the \
+                      clinicians scored: how much each contributes to the score on average, not what causes burnout."
+                    .into(),
             render: Box::new(move |path| {
                 charts::bars(path, &driver_title, "Mean strain across clinicians (0–1)", &driver_rows, 1.0)
             }),
-            data: Some((
-                vec!["Component", "Mean strain"],
-                drivers.iter().map(|(n, v)| vec![n.clone(), format!("{v:.2}")]).collect(),
-            )),
+            data: Some((vec!["Component", "Mean value", "Green", "Red", "Mean strain"], rows)),
         });
     }
 
@@ -318,9 +336,18 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
         page.figure(&png, &chart.alt, &chart.caption);
         if let Some((header, rows)) = &chart.data {
-            page.raw("<details><summary>The numbers behind this chart</summary>");
-            page.table("", header, rows);
-            page.raw("</details>");
+            if chart.file == "risk_drivers.png" {
+                // Each component in its own unit is part of the case, not a footnote: shown open.
+                page.table(
+                    "Each component over the clinicians scored: its mean value in its own unit, the green and red values between which its strain rises from 0 to 1, and its mean strain",
+                    header,
+                    rows,
+                );
+            } else {
+                page.raw("<details><summary>The numbers behind this chart</summary>");
+                page.table("", header, rows);
+                page.raw("</details>");
+            }
         }
     }
 
@@ -488,4 +515,29 @@ fn clinician_table(input: &ReportInput, page: &mut Page) {
         &["Clinician", "Clinic", "Score", "Tier", "Sustained", "Largest contributions"],
         &rows,
     );
+}
+
+/// The unit a burnout component is measured in, and how to show a value of it.
+fn component_unit(name: &str) -> (&'static str, fn(f64) -> String) {
+    fn one(v: f64) -> String {
+        format!("{v:.1}")
+    }
+    fn two(v: f64) -> String {
+        format!("{v:.2}")
+    }
+    fn share(v: f64) -> String {
+        format!("{:.0} %", v * 100.0)
+    }
+    match name {
+        "direct_hours_per_fte" => ("h with clients per FTE-week", one),
+        "caseload_per_fte" => ("clients per FTE", one),
+        "admin_ratio" => ("admin h per client h", two),
+        "after_hours_per_week" => ("h after hours per week", one),
+        "utilization" => ("of contracted hours logged", share),
+        "high_acuity_share" => ("of sessions high-acuity", share),
+        "doc_late_share" => ("of notes signed late", share),
+        "supervision_hours" => ("h of supervision received per 4 weeks", one),
+        "weeks_without_break" => ("weeks worked in a row", one),
+        _ => ("", two),
+    }
 }

@@ -533,7 +533,7 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
             .y_labels(5)
             .y_label_formatter(&|v| if top < 5.0 { format!("{v:.2}") } else { format!("{v:.0}") })
             .y_desc(desc)
-            .x_desc(if bottom { "As-of date of the run" } else { "" })
+            .x_desc(if bottom { "Week" } else { "" })
             .draw()
             .map_err(|e| fail(&e))?;
         chart.draw_series(LineSeries::new(points.to_vec(), colour.stroke_width(px(3)))).map_err(|e| fail(&e))?;

@@ -17,6 +17,7 @@ pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mu
         "The network's figures for each clinic on its own: workload over the report window, burnout-risk tiers at the \
          last complete week, and access over the last 12 months.",
     );
+    compare::clinic_table(input, protected, page);
     for r in (0..totals.height()).filter(|&r| u32_at(totals, "clinic", r) != ALL_CLINICS) {
         let clinic = u32_at(totals, "clinic", r);
         let name = ids.clinics.name(clinic);
@@ -52,7 +53,12 @@ pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mu
             sentence.push_str(&format!(" Half of its referrals wait {median:.0} days or more for a first appointment"));
             match capacity("extra_fte") {
                 Some(fte) if fte >= 0.05 => {
-                    sentence.push_str(&format!("; closing its gap needs {fte:.1} more full-time clinicians."))
+                    let recurring = capacity("recurring_fte").unwrap_or(0.0);
+                    let clearance = capacity("clearance_fte").unwrap_or(0.0);
+                    sentence.push_str(&format!(
+                        "; on its own, closing its gap needs {fte:.1} more full-time clinicians ({recurring:.1} recurring, {clearance:.1} for {} weeks to clear its waitlist above target).",
+                        input.config.clearance_weeks
+                    ))
                 }
                 Some(fte) if fte > 0.0 => sentence.push_str("; its capacity gap is under 0.1 full-time clinicians."),
                 Some(_) => sentence.push_str("; it has no capacity gap."),
@@ -61,80 +67,9 @@ pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mu
         }
         page.raw(&format!("<section id=\"clinic-{r}\" aria-label=\"{}\"><h3>{}</h3>", escape(name), escape(name)));
         page.paragraph(&sentence);
-        let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "–".to_owned(), f);
-        let rows = vec![
-            vec!["Direct client hours".to_owned(), hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0))],
-            vec![
-                "Admin hours per client hour".to_owned(),
-                if has_admin {
-                    protected.text("admin_ratio", r, &|v| na(v, &|v| format!("{v:.2}")))
-                } else {
-                    "–".into()
-                },
-            ],
-            vec![
-                "After-hours hours".to_owned(),
-                if has_admin { na(f64_at(totals, "after_hours", r), &hours) } else { "–".into() },
-            ],
-            vec![
-                "No-show rate".to_owned(),
-                if input.data.sessions.status_constant {
-                    "not available".to_owned()
-                } else {
-                    protected.text("no_show_rate", r, &percent)
-                },
-            ],
-            vec![
-                "Clinicians by risk tier (low / moderate / high)".to_owned(),
-                format!("{} / {} / {}", tier_count("risk_low"), tier_count("risk_moderate"), tier_count("risk_high")),
-            ],
-            vec![
-                "Median wait, Kaplan–Meier (days)".to_owned(),
-                clinic_access_text(input, "waits", |a| &a.waits, clinic, "km_median_days", Some("all"), &|v| {
-                    na(v, &|v| format!("{v:.0}"))
-                }),
-            ],
-            vec![
-                "Seen within standard".to_owned(),
-                clinic_access_text(
-                    input,
-                    "waits",
-                    |a| &a.waits,
-                    clinic,
-                    "within_standard_share",
-                    Some("all"),
-                    &percent,
-                ),
-            ],
-            vec!["Waiting now".to_owned(), backlog_text(input, clinic)],
-            vec![
-                "Follow-up gaps over standard".to_owned(),
-                clinic_access_text(
-                    input,
-                    "followup",
-                    |a| &a.followup,
-                    clinic,
-                    "followup_over_standard_share",
-                    None,
-                    &percent,
-                ),
-            ],
-            vec!["Extra FTE needed".to_owned(), capacity_text(input, clinic, "extra_fte", &|v| format!("{v:.1}"))],
-        ];
-        page.table("", &["Figure", "Value"], &rows);
         page.raw("</section>");
     }
     page.end_section();
-}
-
-/// A figure of a clinic's capacity row as published: the value, "withheld" or "–".
-pub(super) fn capacity_text(input: &ReportInput, clinic: u32, column: &str, show: &dyn Fn(f64) -> String) -> String {
-    let Some(access) = input.access else { return "–".to_owned() };
-    let capacity = &access.capacity;
-    match (0..capacity.height()).find(|&r| u32_at(capacity, "clinic", r) == clinic) {
-        Some(r) => input.figure("capacity", capacity, column, r, |v| v.map_or_else(|| "–".to_owned(), show)),
-        None => "–".to_owned(),
-    }
 }
 
 /// A clinic's backlog at the as-of date as the capacity table publishes it.

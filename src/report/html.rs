@@ -54,14 +54,49 @@ nav.toc a { color: var(--accent); }
 dl.defs dt { font-weight: 700; margin-top: 10px; }
 dl.defs dd { margin: 2px 0 0 0; }
 pre { background: #f3f4f6; padding: 12px; overflow-x: auto; font-size: 13px; }
+.card .change { font-size: 13px; color: var(--muted); margin-top: 4px; line-height: 1.3; }
+.callout { border: 2px solid var(--warn); border-radius: 8px; background: #fdf3ec; padding: 6px 18px 4px; margin: 20px 0; }
+.callout h2.callout-title { border: none; margin: 8px 0 6px; padding: 0; font-size: 20px; color: #8a3b00; }
+.wide table { font-size: 13px; }
+.wide th, .wide td { padding: 5px 6px; }
+.config table { font-size: 12px; }
+.config td, .config th { text-align: left; }
 @media print {
-  body { background: #fff; }
+  @page { size: A4; margin: 12mm 11mm 14mm; }
+  body { background: #fff; font-size: 10pt; line-height: 1.4; }
   main { padding: 0; max-width: none; }
-  figure, table, .cards { break-inside: avoid; }
-  /* Each chart on a page of its own; tables are never cut across pages. */
-  figure { break-before: page; page-break-before: always; page-break-inside: avoid; }
-  details { display: block; }
-  h2 { break-after: avoid; }
+  header h1 { font-size: 20pt; }
+  h2 { font-size: 14pt; margin: 10pt 0 4pt; }
+  h3 { font-size: 11.5pt; margin: 10pt 0 4pt; }
+  .headline { font-size: 10.5pt; margin: 6pt 0; padding: 5pt 10pt; }
+  .cards { grid-template-columns: repeat(3, 1fr); gap: 6pt; margin: 8pt 0; }
+  .card { padding: 6pt 8pt; }
+  .card .value { font-size: 16pt; }
+  .card .label, .card .change { font-size: 8pt; }
+  table { font-size: 8pt; margin: 4pt 0 8pt; }
+  th, td { padding: 2pt 4pt; }
+  thead th { position: static; }
+  .note, figcaption { font-size: 8pt; }
+  /* A heading stays with what follows it; a chart, a table row, a card or the callout is never cut. */
+  h2, h3, caption, summary { break-after: avoid; page-break-after: avoid; }
+  figure, table, tr, .cards, .callout, .def, .headline { break-inside: avoid; page-break-inside: avoid; }
+  /* Two charts fit on a page. */
+  figure { margin: 8pt 0; }
+  figure img { display: block; width: auto; max-width: 100%; max-height: 72mm; margin: 0 auto; border: none; }
+  /* Definitions and the numbers behind each chart are printed open, in two columns. */
+  details { display: block; margin: 4pt 0 8pt; break-inside: avoid; page-break-inside: avoid; }
+  details > summary { display: block; color: var(--muted); font-size: 7.5pt; cursor: default; list-style: none; }
+  details p { margin: 2pt 0; font-size: 8.5pt; }
+  details > summary::-webkit-details-marker { display: none; }
+  details::details-content { content-visibility: visible; display: block; }
+  details:has(table)::details-content { column-count: 4; column-gap: 8pt; }
+  details:has(th:nth-child(5))::details-content { column-count: 3; }
+  details td, details th { white-space: nowrap; }
+  details table { font-size: 6.5pt; margin: 0; break-inside: auto; page-break-inside: auto; }
+  details th, details td { padding: 1pt 3pt; }
+  dl.defs { column-count: 2; column-gap: 14pt; font-size: 8.5pt; }
+  dl.defs dt { margin-top: 4pt; }
+  .config table { font-size: 7pt; }
 }
 "#;
 

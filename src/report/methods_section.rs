@@ -52,7 +52,7 @@ pub(super) fn methods(
              and no disclosure control. Do not publish it; run with --audience advocacy for a report that can be.",
         ),
     };
-    page.raw(
+    let general = String::from(
         "<dl class=\"defs\">\
          <dt>Weeks and window</dt><dd>ISO weeks (Monday to Sunday) in clinic-local time. A week is complete when its Sunday is on or before the as-of date; the report window is the last window_weeks complete weeks (see the configuration below). Anything dated after the as-of date is left out and counted in the data-quality section.</dd>\
          <dt>Direct client hours</dt><dd>Per clinician and week, the length of the union of the clinician's attended session intervals [start, start + duration): a group session exported once per client counts once, and overlapping bookings are not double-counted.</dd>\
@@ -60,9 +60,62 @@ pub(super) fn methods(
          <dt>Admin ratio</dt><dd>Admin hours divided by direct client hours, computed after summing (a ratio of sums, not a mean of ratios); empty when there were no direct hours.</dd>\
          <dt>No-show rate</dt><dd>No-shows divided by (attended + no-shows + late cancellations).</dd>\
          <dt>Active caseload</dt><dd>Distinct clients with an attended session in the 90 days ending on the week's Sunday.</dd>\
-         <dt>Utilization</dt><dd>(Direct + admin + supervision + training hours) divided by contracted hours (FTE × full-time hours).</dd>\
-         </dl>",
+         <dt>Utilization</dt><dd>(Direct + admin + supervision + training hours) divided by contracted hours (FTE × full-time hours).</dd>",
     );
-    page.raw(&format!("<h3>Configuration in force</h3><pre>{}</pre>", escape(&config.to_toml())));
+    page.raw(&pairs(&format!(
+        "{general}\
+         <dt>Comparison periods</dt><dd>Each key figure and the clinic table are compared with the previous {w} weeks (the window of the same length that ends where this one starts) and with the same {w} weeks a year earlier (as-of date less 364 days), each computed exactly as this period is, with its own as-of date, and published under the same rules; a period is left out when the export's first session is after its first week.</dd>\
+         <dt>Recurring and time-limited need</dt><dd>The extra FTE splits into the recurring part, max(0, λ − μ) × hours per client / {h}, needed for as long as referrals outpace first appointments as now, and the time-limited clearance, max(0, B − B*) / {c} × hours per client / {h}, needed for the {c} clearance weeks only.</dd>\
+         <dt>Direct hours per FTE</dt><dd>The ask uses {h} direct client hours per FTE-week (the green value of the direct-hours component). Beside it the report gives the hours the clinicians delivered: direct hours over the last {cw} weeks divided by the FTE-weeks worked in them, and the ask at that rate.</dd>\
+         <dt>Pooling</dt><dd>The network's gap is computed for the network as one service: a clinic's spare first appointments offset another's shortfall. The clinics' own gaps, each computed alone, are added up beside it; the difference is what the network figure assumes can be moved between clinics (clients travelling, or clinicians working across sites).</dd>\
+         <dt>Waiting past standard</dt><dd>Referrals neither seen nor closed at the as-of date whose days since referral exceed their urgency's standard (urgent {u}, emergency {e} days).</dd>\
+         <dt>Hours accounted for</dt><dd>Logged hours (direct + admin + supervision + training) divided by contracted hours, FTE × {f} hours in each week a clinician worked.</dd>\
+         </dl>",
+        w = config.window_weeks,
+        h = config.components.direct_hours_per_fte.green,
+        c = config.clearance_weeks,
+        cw = config.capacity_window_weeks,
+        u = config.standard_days.urgent,
+        e = config.standard_days.emergency,
+        f = config.full_time_hours,
+    )));
+    page.end_section();
+    configuration_appendix(page, config);
+}
+
+/// Each term with its definition in one block, so that neither is printed apart from the other.
+fn pairs(defs: &str) -> String {
+    defs.replace("<dt>", "<div class=\"def\"><dt>").replace("</dd>", "</dd></div>")
+}
+
+/// The configuration in force as a compact table, three settings to a row.
+fn configuration_appendix(page: &mut Page, config: &Config) {
+    page.section("configuration", "Appendix: configuration in force");
+    let mut section = String::new();
+    let mut settings: Vec<(String, String)> = Vec::new();
+    for line in config.to_toml().lines() {
+        let line = line.trim();
+        if let Some(name) = line.strip_prefix('[') {
+            section = name.trim_matches(|c| c == '[' || c == ']').to_owned();
+        } else if let Some((key, value)) = line.split_once(" = ") {
+            let key = if section.is_empty() { key.to_owned() } else { format!("{section}.{key}") };
+            settings.push((key, value.trim_matches('"').to_owned()));
+        }
+    }
+    let rows: Vec<Vec<String>> = settings
+        .chunks(3)
+        .map(|chunk| {
+            let mut row: Vec<String> = chunk.iter().flat_map(|(k, v)| [k.clone(), v.clone()]).collect();
+            row.resize(6, String::new());
+            row
+        })
+        .collect();
+    page.raw("<div class=\"config\">");
+    page.table(
+        "Every setting of this run (caseload init-config writes them all with comments)",
+        &["Setting", "Value", "Setting", "Value", "Setting", "Value"],
+        &rows,
+    );
+    page.raw("</div>");
     page.end_section();
 }

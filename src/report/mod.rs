@@ -8,10 +8,12 @@ pub mod burnout_section;
 mod cells;
 pub mod charts;
 mod clinics_section;
+mod compare;
 pub mod history;
 pub mod html;
 mod methods_section;
 mod page;
+mod paperwork;
 pub mod projection_section;
 pub mod projections;
 mod quality_section;
@@ -27,6 +29,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::dates;
+use crate::dates::Day;
 use crate::error::{Error, Result};
 use crate::indicators::access::Access;
 use crate::indicators::workload::Workload;
@@ -41,6 +44,7 @@ use history::History;
 use html::{escape, Page};
 use methods_section::*;
 use page::*;
+use paperwork::*;
 use quality_section::*;
 use rejects::*;
 use summary::{headline, period};
@@ -76,6 +80,50 @@ pub struct ReportInput<'a> {
     pub survey: Option<&'a crate::indicators::wellbeing::SurveyCheck>,
     /// The network's burnout figures as published (the staff rule).
     pub burnout: &'a crate::privacy::staff::Burnout,
+    /// Admin hours over the window by category (`workload::ADMIN_CATEGORIES`), per clinic and for
+    /// the network; None without admin_time.csv.
+    pub admin_categories: Option<&'a BTreeMap<u32, [f64; 6]>>,
+    /// The sum of the clinics' own extra FTE, as the privacy stage publishes it (None when a
+    /// clinic's gap is withheld, or without waitlist.csv).
+    pub clinic_gaps: Option<crate::privacy::tables::ClinicGaps>,
+    /// The comparison periods the export reaches: the previous window, the same window a year
+    /// earlier.
+    pub comparisons: &'a [Comparison<'a>],
+}
+
+/// Which period a comparison is against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComparedWith {
+    PreviousWindow,
+    YearEarlier,
+}
+
+impl ComparedWith {
+    /// "the previous 26 weeks", "the same 26 weeks a year earlier".
+    pub fn describe(self, weeks: u32) -> String {
+        match self {
+            ComparedWith::PreviousWindow => format!("the previous {weeks} weeks"),
+            ComparedWith::YearEarlier => format!("the same {weeks} weeks a year earlier"),
+        }
+    }
+}
+
+/// A comparison period's tables as published, for the changes the page shows.
+pub struct PeriodFigures<'a> {
+    pub window: Window,
+    pub totals: &'a DataFrame,
+    pub clinic_weeks: &'a DataFrame,
+    pub capacity: Option<&'a DataFrame>,
+    pub waits: Option<&'a DataFrame>,
+    pub protection: &'a Protection,
+}
+
+/// One comparison period: its headline figures and its tables, as published.
+pub struct Comparison<'a> {
+    pub label: ComparedWith,
+    pub summary: Summary,
+    pub period: PeriodFigures<'a>,
 }
 
 impl ReportInput<'_> {
@@ -131,7 +179,14 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     }
     write_rejects(dir, &input.data.files, internal)?;
 
-    let summary = summary(input, input.totals);
+    let mut summary = summary(input, input.totals);
+    for comparison in input.comparisons {
+        let earlier = Some(Box::new(comparison.summary.clone()));
+        match comparison.label {
+            ComparedWith::PreviousWindow => summary.previous_window = earlier,
+            ComparedWith::YearEarlier => summary.year_earlier = earlier,
+        }
+    }
     let totals = Totals {
         frame: input.totals.clone(),
         overrides: input.protection.tables.get("totals").cloned().unwrap_or_default(),

@@ -52,22 +52,45 @@ pub(super) fn html_page(
     page.raw(
         "<nav aria-label=\"Contents\" class=\"toc\"><strong>Contents:</strong> <a href=\"#workload\">Workload</a> · \
          <a href=\"#access\">Access and capacity</a> · <a href=\"#burnout\">Burnout risk</a> · <a href=\"#clinics\">Clinic by clinic</a> · \
-         <a href=\"#trend\">Trend across runs</a> · <a href=\"#data-quality\">Data quality</a> · \
+         <a href=\"#trend\">Trend</a> · <a href=\"#data-quality\">Data quality</a> · \
          <a href=\"#methods\">Methods</a></nav>",
     );
     let na = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "not available".to_owned(), f);
-    let cards = [
-        (hours(summary.direct_hours), "direct client hours".to_owned()),
-        (na(summary.admin_hours, &hours), "admin hours".to_owned()),
+    let h = |v: f64| hours(v);
+    let r2 = |v: f64| format!("{v:.2}");
+    let d0 = |v: f64| format!("{v:.0} days");
+    let ratio_shown = !summary.suppressed.contains(&"admin_ratio");
+    let mut cards: Vec<(String, String, Vec<String>)> = vec![
         (
-            if summary.suppressed.contains(&"admin_ratio") {
-                crate::privacy::tables::WITHHELD.to_owned()
-            } else {
+            hours(summary.direct_hours),
+            "direct client hours".to_owned(),
+            compare::card_changes(
+                input,
+                Some(summary.direct_hours),
+                |s| Some(s.direct_hours),
+                compare::Kind::Hours,
+                &h,
+            ),
+        ),
+        (
+            na(summary.admin_hours, &hours),
+            "admin hours".to_owned(),
+            compare::card_changes(input, summary.admin_hours, |s| s.admin_hours, compare::Kind::Hours, &h),
+        ),
+        (
+            if ratio_shown {
                 na(summary.admin_ratio, &|r| format!("{r:.2}"))
+            } else {
+                crate::privacy::tables::WITHHELD.to_owned()
             },
             "admin hours per client hour".to_owned(),
+            compare::card_changes(input, summary.admin_ratio, |s| s.admin_ratio, compare::Kind::Ratio, &r2),
         ),
-        (na(summary.after_hours, &hours), "hours worked after hours".to_owned()),
+        (
+            na(summary.after_hours, &hours),
+            "hours worked after hours".to_owned(),
+            compare::card_changes(input, summary.after_hours, |s| s.after_hours, compare::Kind::Hours, &h),
+        ),
         (
             if summary.not_available.contains_key("no_show_rate") {
                 "not available".to_owned()
@@ -77,6 +100,7 @@ pub(super) fn html_page(
                 percent(summary.no_show_rate)
             },
             "no-show rate".to_owned(),
+            Vec::new(),
         ),
         (
             match summary.risk_high {
@@ -85,9 +109,15 @@ pub(super) fn html_page(
                 None => "not available".to_owned(),
             },
             "clinicians at high burnout risk".to_owned(),
+            compare::card_changes(
+                input,
+                summary.risk_high.map(|n| n as f64),
+                |s| s.risk_high.map(|n| n as f64),
+                compare::Kind::People,
+                &|v| hours(v),
+            ),
         ),
     ];
-    let mut cards = cards.to_vec();
     if input.access.is_some() {
         cards.push((
             match (
@@ -100,6 +130,12 @@ pub(super) fn html_page(
                 (None, None) => crate::privacy::tables::WITHHELD.to_owned(),
             },
             "median wait for a first appointment, counting people still waiting".to_owned(),
+            compare::card_changes(input, summary.km_median_days, |s| s.km_median_days, compare::Kind::Days, &d0),
+        ));
+        cards.push((
+            summary.backlog.map_or_else(|| backlog_text(input, ALL_CLINICS), hours),
+            "people waiting for a first appointment now".to_owned(),
+            compare::card_changes(input, summary.backlog, |s| s.backlog, compare::Kind::People, &|v| hours(v)),
         ));
         cards.push((
             match summary.extra_fte {
@@ -107,18 +143,30 @@ pub(super) fn html_page(
                 Some(_) => "none".to_owned(),
                 None => crate::privacy::tables::WITHHELD.to_owned(),
             },
-            "extra full-time clinicians needed to close the capacity gap".to_owned(),
+            format!(
+                "extra full-time clinicians needed to close the capacity gap, at {} direct client hours per FTE-week",
+                input.config.components.direct_hours_per_fte.green
+            ),
+            compare::card_changes(input, summary.extra_fte, |s| s.extra_fte, compare::Kind::Fte, &|v| {
+                format!("{v:.1}")
+            }),
         ));
     }
     page.raw("<div class=\"cards\">");
-    for (value, label) in cards {
+    for (value, label, changes) in cards {
         page.raw(&format!(
-            "<div class=\"card\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>",
+            "<div class=\"card\"><div class=\"value\">{}</div><div class=\"label\">{}</div>",
             escape(&value),
             escape(&label)
         ));
+        for line in changes {
+            page.raw(&format!("<div class=\"change\">{}</div>", escape(&line)));
+        }
+        page.raw("</div>");
     }
     page.raw("</div>");
+    page.raw(&format!("<p class=\"note\">{}</p>", escape(&compare::periods_note(input))));
+    access_section::safety_callout(&mut page, input);
     for warning in input.warnings {
         page.raw(&format!("<p class=\"note warn\">Note: {}</p>", escape(warning)));
     }
@@ -176,6 +224,7 @@ pub(super) fn html_page(
     page.raw("<details><summary>The numbers behind this chart</summary>");
     page.table("", &["Week starting", "Direct client hours", "Admin hours", "Admin ratio"], &rows);
     page.raw("</details>");
+    paperwork(&mut page, input, summary);
 
     page.raw("<h3>By clinic</h3>");
     let no_show_exported = !input.data.sessions.status_constant;
@@ -188,6 +237,12 @@ pub(super) fn html_page(
                 if clinic == ALL_CLINICS { "All clinics".to_owned() } else { ids.clinics.name(clinic).to_owned() },
                 text("clinicians", &|v| format!("{:.0}", v.unwrap_or(0.0))),
                 hours(f64_at(totals, "direct_hours", r).unwrap_or(0.0)),
+                compare::change(
+                    f64_at(totals, "direct_hours", r),
+                    compare::previous_total(input, clinic, "direct_hours"),
+                    compare::Kind::Hours,
+                )
+                .unwrap_or_else(|| "–".to_owned()),
                 if has_admin { hours(f64_at(totals, "admin_hours", r).unwrap_or(0.0)) } else { "–".into() },
                 if has_admin { text("admin_ratio", &|v| optional(v, 2)) } else { "–".into() },
                 text("sessions_attended", &|v| hours(v.unwrap_or(0.0))),
@@ -197,7 +252,16 @@ pub(super) fn html_page(
         .collect();
     page.table(
         &format!("Totals over {}", period(summary)),
-        &["Clinic", "Clinicians", "Direct hours", "Admin hours", "Admin ratio", "Sessions attended", "No-show rate"],
+        &[
+            "Clinic",
+            "Clinicians",
+            "Direct hours",
+            "Change since the previous window",
+            "Admin hours",
+            "Admin ratio",
+            "Sessions attended",
+            "No-show rate",
+        ],
         &rows,
     );
     page.end_section();
@@ -205,12 +269,26 @@ pub(super) fn html_page(
 
     burnout_section::write(dir, input, input.audience, &mut page)?;
     clinics_section(input, totals, &mut page);
-    trend_section(dir, history, &mut page)?;
+    trend_section(dir, input, history, &mut page)?;
     data_quality(&mut page, input.data, input.protection);
+    hours_accounted(&mut page, input, totals);
+    page.end_section();
     methods(&mut page, input.config, input.protection, &totals.overrides);
+    let mut tables = vec!["clinic_weeks"];
+    if input.internal.is_some() {
+        tables.extend(["clinician_weeks", "burnout_risk", "risk_weeks"]);
+    }
+    if input.access.is_some() {
+        tables.extend(access_section::TABLES);
+        tables.extend(["scenarios", "projection"]);
+    } else {
+        tables.push("followup");
+    }
+    let rejects = if input.data.files.iter().any(|f| !f.rejects.is_empty()) { ", rejected rows: rejects/" } else { "" };
     page.raw(&format!(
-        "<footer><p class=\"note\">Produced by caseload {}. Tables: data/clinician_weeks.csv, data/clinic_weeks.csv (and .parquet); figures: summary.json.</p></footer>",
-        env!("CARGO_PKG_VERSION")
+        "<footer><p class=\"note\">Produced by caseload {}. Tables (CSV and Parquet): {}; figures: summary.json; inputs, outputs and their hashes: manifest.json{rejects}.</p></footer>",
+        env!("CARGO_PKG_VERSION"),
+        escape(&tables.iter().map(|t| format!("data/{t}.csv")).collect::<Vec<_>>().join(", "))
     ));
     Ok(page.finish(&format!("Caseload report {}", summary.as_of)))
 }

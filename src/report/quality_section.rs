@@ -128,5 +128,69 @@ pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protect
             &reasons,
         );
     }
-    page.end_section();
+}
+
+/// Logged hours (direct + admin + supervision + training) against contracted hours (FTE ×
+/// full_time_hours in the weeks worked), per clinic: how much of the working week the logs cover.
+pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Totals) {
+    page.raw("<h3>Hours accounted for</h3>");
+    if input.data.admin.is_none() {
+        page.paragraph(&format!(
+            "Not available (no {ADMIN_TIME}): without admin entries the logged hours are client hours only."
+        ));
+        return;
+    }
+    let frame = &totals.frame;
+    let mut order: Vec<usize> = (0..frame.height()).collect();
+    order.sort_by_key(|&r| (u32_at(frame, "clinic", r) == ALL_CLINICS, u32_at(frame, "clinic", r)));
+    let logged = |r: usize| {
+        ["direct_hours", "admin_hours", "supervision_hours", "training_hours"]
+            .iter()
+            .map(|c| f64_at(frame, c, r).unwrap_or(0.0))
+            .sum::<f64>()
+    };
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|&r| {
+            let clinic = u32_at(frame, "clinic", r);
+            vec![
+                if clinic == ALL_CLINICS {
+                    "All clinics".to_owned()
+                } else {
+                    input.data.ids.clinics.name(clinic).to_owned()
+                },
+                hours(logged(r)),
+                hours(f64_at(frame, "contracted_hours", r).unwrap_or(0.0)),
+                totals
+                    .text("logged_share", r, &|v| v.map_or_else(|| "–".to_owned(), |v| format!("{:.0} %", v * 100.0))),
+            ]
+        })
+        .collect();
+    let network = order.iter().copied().find(|&r| u32_at(frame, "clinic", r) == ALL_CLINICS);
+    let share = network.and_then(|r| f64_at(frame, "logged_share", r));
+    let full_time = input.config.full_time_hours;
+    let sentence = match share {
+        Some(s) if s < LOW_LOGGED_SHARE => format!(
+            "The logs account for {:.0} % of contracted hours: the rest is leave, breaks or time nobody logged. If admin is              the part left unlogged, the admin hours and the admin ratio in this report understate it; if client time is,              they overstate it. Check with the clinics how completely admin time is logged before quoting the ratio.",
+            s * 100.0
+        ),
+        Some(s) => format!("The logs account for {:.0} % of contracted hours.", s * 100.0),
+        None => "The logged share of contracted hours is withheld (too few clinicians).".to_owned(),
+    };
+    page.paragraph(&sentence);
+    page.table(
+        &format!(
+            "Logged hours (direct + admin + supervision + training) against contracted hours (FTE × {full_time} hours in each week a clinician worked), {}",
+            compare_period(input)
+        ),
+        &["Clinic", "Logged hours", "Contracted hours", "Share logged"],
+        &rows,
+    );
+}
+
+/// Below this share of contracted hours logged, the report says the logs may be incomplete.
+const LOW_LOGGED_SHARE: f64 = 0.85;
+
+fn compare_period(input: &ReportInput) -> String {
+    format!("over the last {} weeks", input.config.window_weeks)
 }

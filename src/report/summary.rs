@@ -34,6 +34,12 @@ pub struct Summary {
     pub km_p90_days: Option<f64>,
     pub followup_over_standard_share: Option<f64>,
     pub extra_fte: Option<f64>,
+    /// The same figures over the previous window and the same window a year earlier, where the
+    /// export reaches back that far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_window: Option<Box<Summary>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_earlier: Option<Box<Summary>>,
     /// Figures left null by small-cell suppression (advocacy audience).
     pub suppressed: Vec<&'static str>,
     /// Figures left null because the export does not hold what they need, with the reason.
@@ -102,6 +108,8 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         followup_over_standard_share: network_access(input, |a| &a.followup, "followup_over_standard_share", None)
             .map(|v| (v * 10_000.0).round() / 10_000.0),
         extra_fte: network_access(input, |a| &a.capacity, "extra_fte", None).map(round2),
+        previous_window: None,
+        year_earlier: None,
         suppressed,
         not_available: input.data.not_exported().into_iter().collect(),
         min_cell: protection.threshold().unwrap_or(input.config.min_cell),

@@ -1,40 +1,65 @@
-//! Headline figures across nightly runs, from history.csv.
+//! Headline figures week by week: from the export itself (the report window and the comparison
+//! window before it), and from history.csv for the nights before what the export still holds.
 
 use super::*;
 
-/// Headline figures across nightly runs, from history.csv.
-pub(super) fn trend_section(dir: &Path, history: &History, page: &mut Page) -> Result<()> {
-    page.section("trend", "Trend across runs");
-    let ratio = history.series("admin_ratio");
-    let high = history.series("risk_high");
-    if history.len() < 2 {
-        page.paragraph(&format!(
-            "This is the first run recorded in {}: the trend appears from the second nightly run on.",
-            history::FILE
-        ));
-    } else {
-        let path = dir.join("charts").join("trend.png");
-        charts::at_both_scales(&path, |p| {
-            charts::trend(p, "Admin ratio and clinicians at high risk, run by run", &ratio, &high)
-        })?;
-        let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
-        let first = ratio.first().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
-        let last = ratio.last().map(|p| format!("{:.2} on {}", p.1, dates::format_day(p.0))).unwrap_or_default();
-        page.figure(
-            &png,
-            &format!("Line chart of the admin ratio across {} runs, from {first} to {last}.", history.len()),
-            "One point per as-of date in history.csv; re-running a date replaces its point.",
-        );
+/// The weekly trend of the admin ratio and of clinicians at high risk.
+pub(super) fn trend_section(dir: &Path, input: &ReportInput, history: &History, page: &mut Page) -> Result<()> {
+    page.section("trend", "Trend");
+    let (mut ratio, mut high) = compare::export_trend(input);
+    let first_week = ratio.first().map(|p| p.0).into_iter().chain(high.first().map(|p| p.0)).min();
+    // Earlier nights' figures the export no longer holds.
+    let older = |series: Vec<(Day, f64)>| -> Vec<(Day, f64)> {
+        series.into_iter().filter(|(day, _)| first_week.is_none_or(|first| *day < first)).collect()
+    };
+    let (old_ratio, old_high) = (older(history.series("admin_ratio")), older(history.series("risk_high")));
+    let from_history = old_ratio.len().max(old_high.len());
+    ratio.splice(0..0, old_ratio);
+    high.splice(0..0, old_high);
+    if ratio.len() < 2 && high.len() < 2 {
+        page.paragraph("Too few weeks with published figures to draw a trend.");
+        page.end_section();
+        return Ok(());
     }
-    let rows: Vec<Vec<String>> = ratio
+    let path = dir.join("charts").join("trend.png");
+    charts::at_both_scales(&path, |p| {
+        charts::trend(p, "Admin ratio and clinicians at high risk, week by week", &ratio, &high)
+    })?;
+    let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+    let describe = |p: Option<&(Day, f64)>| {
+        p.map(|p| format!("{:.2} in the week of {}", p.1, dates::format_day(p.0))).unwrap_or_default()
+    };
+    let history_note = if from_history > 0 {
+        format!(" Points before the export's first week come from earlier nightly runs ({}).", history::FILE)
+    } else {
+        String::new()
+    };
+    page.figure(
+        &png,
+        &format!(
+            "Line charts over {} weeks: the network's weekly admin ratio, from {} to {}, and the clinicians at high risk each week.",
+            ratio.len(),
+            describe(ratio.first()),
+            describe(ratio.last())
+        ),
+        &format!(
+            "Weekly figures for the network from the export: the report window and the {} weeks before it; weeks whose figure is withheld are left out.{history_note}",
+            input.config.window_weeks
+        ),
+    );
+    let mut days: Vec<Day> = ratio.iter().map(|p| p.0).chain(high.iter().map(|p| p.0)).collect();
+    days.sort_unstable();
+    days.dedup();
+    let rows: Vec<Vec<String>> = days
         .iter()
-        .map(|(day, r)| {
+        .map(|day| {
+            let r = ratio.iter().find(|(d, _)| d == day).map_or("–".to_owned(), |(_, v)| format!("{v:.2}"));
             let h = high.iter().find(|(d, _)| d == day).map_or("–".to_owned(), |(_, v)| format!("{v:.0}"));
-            vec![dates::format_day(*day), format!("{r:.2}"), h]
+            vec![dates::format_day(*day), r, h]
         })
         .collect();
     page.raw("<details><summary>The numbers behind this chart</summary>");
-    page.table("", &["As of", "Admin ratio", "Clinicians at high risk"], &rows);
+    page.table("", &["Week (or as-of date of an earlier run)", "Admin ratio", "Clinicians at high risk"], &rows);
     page.raw("</details>");
     page.end_section();
     Ok(())
