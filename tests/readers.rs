@@ -76,7 +76,16 @@ fn key_figures_show_the_change_since_the_previous_window() {
     // 4 / 6 = 0.67 against 0.25: +0.42.
     assert!(html.contains("+0.42 on the previous 2 weeks (0.25)"), "admin ratio change");
     assert!(html.contains("+1 on the previous 2 weeks (3)"), "backlog change");
-    assert!(html.contains("the same 2 weeks a year earlier not shown: the export does not reach back that far"));
+    assert!(
+        html.contains("Changes are against the previous 2 weeks (2026-10-12 to 2026-10-25)."),
+        "the period compared"
+    );
+    assert!(
+        html.contains(
+            "The export does not reach back to the same 2 weeks a year earlier, so no change against it is shown."
+        ),
+        "the period the export does not reach"
+    );
 }
 
 #[test]

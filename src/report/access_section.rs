@@ -717,9 +717,13 @@ pub fn safety_callout(page: &mut Page, input: &ReportInput) {
         let now = waiting(ALL_CLINICS, column)
             .map_or_else(|| "0".to_owned(), |(r, _)| input.count("safety", safety, column, r));
         let plural = if days == 1 { "day" } else { "days" };
-        sentences.push(format!(
-            "{within} of {urgency} referrals of the last 12 months were seen within their standard of {days} {plural}; referred as {urgency} and waiting longer than that today: {now}."
-        ));
+        let share = if within.ends_with('%') {
+            format!("{within} of {urgency} referrals of the last 12 months were seen within their standard of {days} {plural}")
+        } else {
+            format!("the share of {urgency} referrals seen within their standard of {days} {plural} is {within}")
+        };
+        sentences
+            .push(format!("{}; referred as {urgency} and waiting longer than that today: {now}.", capitalise(&share)));
     }
     page.raw("<aside class=\"callout\" aria-label=\"Safety\"><h2 class=\"callout-title\">Safety first: urgent and emergency referrals are missing their standards</h2>");
     page.paragraph(&sentences.join(" "));
@@ -749,6 +753,11 @@ pub fn safety_callout(page: &mut Page, input: &ReportInput) {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     page.table("", &header, &rows);
     page.raw("<p class=\"note\">Shares: referrals of the last 12 months whose deadline has passed (see Access). People waiting: referrals not seen and not closed at the as-of date, referred longer ago than their standard. Table: data/safety.csv.</p></aside>");
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn clinic_access_text_waits(input: &ReportInput, clinic: u32, urgency: &str) -> String {

@@ -20,14 +20,14 @@ pub(super) enum Kind {
 /// The change from `earlier` to `now` as a reader quotes it, or None when either is not published.
 pub(super) fn change(now: Option<f64>, earlier: Option<f64>, kind: Kind) -> Option<String> {
     let (now, earlier) = (now?, earlier?);
-    let delta = now - earlier;
-    // Nothing changed at the precision the figure is shown with.
-    let precision = match kind {
-        Kind::Ratio => 0.005,
-        Kind::Fte => 0.05,
-        Kind::Hours | Kind::Days | Kind::People => 0.5,
+    // The change between the figures as shown, so that it never contradicts them.
+    let scale = match kind {
+        Kind::Ratio => 100.0,
+        Kind::Fte => 10.0,
+        Kind::Hours | Kind::Days | Kind::People => 1.0,
     };
-    if delta.abs() < precision {
+    let delta = ((now * scale).round() - (earlier * scale).round()) / scale;
+    if delta == 0.0 {
         return Some("no change".to_owned());
     }
     let sign = |v: f64, text: String| if v > 0.0 { format!("+{text}") } else { text };
@@ -66,7 +66,7 @@ pub(super) fn card_changes(
 /// The window's dates of the comparison periods, for the page's note on what is compared.
 pub(super) fn periods_note(input: &ReportInput) -> String {
     let weeks = input.config.window_weeks;
-    let mut parts: Vec<String> = input
+    let parts: Vec<String> = input
         .comparisons
         .iter()
         .map(|c| {
@@ -78,20 +78,22 @@ pub(super) fn periods_note(input: &ReportInput) -> String {
             )
         })
         .collect();
-    let reaches = |label| input.comparisons.iter().any(|c| c.label == label);
-    if !reaches(ComparedWith::YearEarlier) {
-        parts.push(format!(
-            "{} not shown: the export does not reach back that far",
-            ComparedWith::YearEarlier.describe(weeks)
-        ));
+    let missing: Vec<String> = [ComparedWith::PreviousWindow, ComparedWith::YearEarlier]
+        .into_iter()
+        .filter(|label| !input.comparisons.iter().any(|c| c.label == *label))
+        .map(|label| label.describe(weeks))
+        .collect();
+    let not_reached = match missing.len() {
+        0 => String::new(),
+        _ => {
+            format!(" The export does not reach back to {}, so no change against it is shown.", missing.join(" or to "))
+        }
+    };
+    if parts.is_empty() {
+        format!("No change is shown: the export does not reach back to {}.", missing.join(" or to "))
+    } else {
+        format!("Changes are against {}.{not_reached}", parts.join(" and "))
     }
-    if !reaches(ComparedWith::PreviousWindow) {
-        parts.push(format!(
-            "{} not shown: the export does not reach back that far",
-            ComparedWith::PreviousWindow.describe(weeks)
-        ));
-    }
-    format!("Changes are against {}.", parts.join("; "))
 }
 
 /// A clinic's row of a published frame.
@@ -275,9 +277,10 @@ mod tests {
 
     #[test]
     fn a_change_reads_at_the_precision_of_its_figure() {
-        assert_eq!(change(Some(11_651.0), Some(12_094.0), Kind::Hours).as_deref(), Some("-443 h (-4 %)"));
+        assert_eq!(change(Some(11_651.4), Some(12_094.2), Kind::Hours).as_deref(), Some("-443 h (-4 %)"));
         assert_eq!(change(Some(6.0), Some(2.0), Kind::Hours).as_deref(), Some("+4 h (+200 %)"));
-        assert_eq!(change(Some(0.67), Some(0.664), Kind::Ratio).as_deref(), Some("+0.01"));
+        // 0.67 against 0.66 as shown, however close the unrounded figures are.
+        assert_eq!(change(Some(0.6651), Some(0.664), Kind::Ratio).as_deref(), Some("+0.01"));
         assert_eq!(change(Some(0.662), Some(0.660), Kind::Ratio).as_deref(), Some("no change"));
         assert_eq!(change(Some(43.0), Some(32.0), Kind::Days).as_deref(), Some("+11 days"));
         assert_eq!(change(Some(6.0), Some(6.0), Kind::People).as_deref(), Some("no change"));

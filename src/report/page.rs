@@ -139,7 +139,8 @@ pub(super) fn html_page(
         ));
         cards.push((
             match summary.extra_fte {
-                Some(fte) if fte >= 0.05 => format!("{fte:.1}"),
+                Some(fte) if fte >= 1.0 => format!("{fte:.1}"),
+                Some(fte) if fte >= 0.005 => format!("{fte:.2}"),
                 Some(_) => "none".to_owned(),
                 None => crate::privacy::tables::WITHHELD.to_owned(),
             },
