@@ -235,6 +235,15 @@ fn period_words(input: &ReportInput) -> String {
     }
 }
 
+/// The first week whose risk scores rest on a full look-back: a score counts the weeks worked in a
+/// row up to the red value of that component and averages over the risk window, both of which an
+/// export's first weeks cut short, so that the scores would seem to rise as the export goes on.
+pub(super) fn risk_settled_from(input: &ReportInput) -> Option<Day> {
+    let config = input.config;
+    let weeks = (config.components.weeks_without_break.red.ceil() as i32).max(config.risk_window_weeks as i32);
+    input.data.first_event_day().map(|first| dates::week_start(first) + 7 * weeks)
+}
+
 /// Points (week or as-of date, value) of a trend line.
 pub(super) type Points = Vec<(Day, f64)>;
 
@@ -249,6 +258,7 @@ pub(super) fn export_trend(input: &ReportInput) -> (Points, Points) {
         .map(|c| (c.period.clinic_weeks, c.period.protection))
         .collect();
     frames.push((input.clinic_weeks, input.protection));
+    let settled = risk_settled_from(input);
     let (mut ratio, mut high) = (Vec::new(), Vec::new());
     for (frame, protection) in frames {
         for r in (0..frame.height()).filter(|&r| u32_at(frame, "clinic", r) == ALL_CLINICS) {
@@ -261,7 +271,7 @@ pub(super) fn export_trend(input: &ReportInput) -> (Points, Points) {
                     ratio.push((week, v));
                 }
             }
-            if protection.text("clinic_weeks", "risk_high", r).is_none() {
+            if protection.text("clinic_weeks", "risk_high", r).is_none() && settled.is_none_or(|from| week >= from) {
                 if let Some(v) = f64_at(frame, "risk_high", r) {
                     high.push((week, v));
                 }

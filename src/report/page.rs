@@ -112,7 +112,16 @@ pub(super) fn html_page(
             compare::card_changes(
                 input,
                 summary.risk_high.map(|n| n as f64),
-                |s| s.risk_high.map(|n| n as f64),
+                // An earlier period whose scores the export's start cuts short is not compared.
+                |s| {
+                    let settled = compare::risk_settled_from(input);
+                    let last_week = dates::parse_day(&s.window_last_week);
+                    let full = match (settled, last_week) {
+                        (Some(from), Some(week)) => week >= from,
+                        _ => true,
+                    };
+                    s.risk_high.filter(|_| full).map(|n| n as f64)
+                },
                 compare::Kind::People,
                 &|v| hours(v),
             ),

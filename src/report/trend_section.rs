@@ -43,8 +43,16 @@ pub(super) fn trend_section(dir: &Path, input: &ReportInput, history: &History, 
             describe(ratio.last())
         ),
         &format!(
-            "Weekly figures for the network from the export: the report window and the {} weeks before it; weeks whose figure is withheld are left out.{history_note}",
-            input.config.window_weeks
+            "Weekly figures for the network from the export: the report window and the {} weeks before it; weeks whose figure is withheld are left out.{}{history_note}",
+            input.config.window_weeks,
+            compare::risk_settled_from(input)
+                .filter(|from| high.iter().any(|p| p.0 >= *from) && ratio.first().is_some_and(|p| p.0 < *from))
+                .map(|from| format!(
+                    " Clinicians at high risk are drawn from the week of {}: before it the export is too short for their scores (weeks worked in a row, the {}-week risk window).",
+                    dates::format_day(from),
+                    input.config.risk_window_weeks
+                ))
+                .unwrap_or_default()
         ),
     );
     let mut days: Vec<Day> = ratio.iter().map(|p| p.0).chain(high.iter().map(|p| p.0)).collect();
