@@ -707,7 +707,14 @@ fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> V
 /// with the rest of access).
 /// `detail` is the workload pass's clinician-week detail (`Workload::detail`), which covers the
 /// last 52 complete weeks and the capacity window.
-pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Config) -> PolarsResult<Option<Access>> {
+/// `project`: whether to simulate the projection (a comparison period does without it).
+pub fn compute(
+    data: &Dataset,
+    detail: &DataFrame,
+    window: &Window,
+    config: &Config,
+    project: bool,
+) -> PolarsResult<Option<Access>> {
     let Some(waitlist) = &data.waitlist else { return Ok(None) };
     let referrals = referrals(waitlist, window.as_of);
     let groups = groups(&referrals);
@@ -717,8 +724,12 @@ pub fn compute(data: &Dataset, detail: &DataFrame, window: &Window, config: &Con
     let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
     let safety = safety_frame(&referrals, &groups, window.as_of, config)?;
-    let inputs = projection_inputs(data, detail, &referrals, &groups, window, config, &capacity)?;
-    let projection = super::projection::compute(&inputs, config, window.last_week);
+    let projection = if project {
+        let inputs = projection_inputs(data, detail, &referrals, &groups, window, config, &capacity)?;
+        super::projection::compute(&inputs, config, window.last_week)
+    } else {
+        super::projection::Projection { paths: Vec::new(), bootstrap: false }
+    };
     Ok(Some(Access {
         waitlist_weeks,
         waits,

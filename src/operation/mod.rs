@@ -143,9 +143,17 @@ struct Period {
 }
 
 impl Period {
-    fn compute(data: &ingest::Dataset, window: Window, config: &Config, audience: Audience) -> Result<Period> {
+    /// `comparison`: a comparison period, which needs neither the projection nor, once computed,
+    /// the per-clinician detail.
+    fn compute(
+        data: &ingest::Dataset,
+        window: Window,
+        config: &Config,
+        audience: Audience,
+        comparison: bool,
+    ) -> Result<Period> {
         let mut workload = workload::compute(data, &window, config)?;
-        let mut access = access::compute(data, &workload.detail, &window, config)?;
+        let mut access = access::compute(data, &workload.detail, &window, config, !comparison)?;
         let burnout_figures = crate::indicators::burnout::figures(
             &workload.burnout.risk,
             &workload.clinician_weeks,
@@ -185,6 +193,13 @@ impl Period {
             followup = Some(table);
         }
         let admin_categories = workload::admin_by_category(data, &window);
+        if comparison {
+            // Only the published tables are compared; the per-clinician frames go.
+            workload.detail = polars::prelude::DataFrame::empty();
+            workload.clinician_weeks = polars::prelude::DataFrame::empty();
+            workload.burnout.history = polars::prelude::DataFrame::empty();
+            workload.burnout.risk = polars::prelude::DataFrame::empty();
+        }
         Ok(Period { window, workload, access, totals, followup, burnout, protection, admin_categories })
     }
 
@@ -318,7 +333,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     for warning in &warnings {
         log::warn(warning);
     }
-    let current = Period::compute(&data, window, config, options.audience)?;
+    let current = Period::compute(&data, window, config, options.audience, false)?;
     let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?;
     stages.lap("indicators and privacy");
     // The comparison periods: the previous window of the same length, and the same window a year
@@ -327,10 +342,11 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous_window = Window::new(as_of - 7 * config.window_weeks as Day, config.window_weeks);
     let year_window = Window::new(as_of - 364, config.window_weeks);
     let previous = reaches(&previous_window)
-        .then(|| Period::compute(&data, previous_window, config, options.audience))
+        .then(|| Period::compute(&data, previous_window, config, options.audience, true))
         .transpose()?;
-    let year_ago =
-        reaches(&year_window).then(|| Period::compute(&data, year_window, config, options.audience)).transpose()?;
+    let year_ago = reaches(&year_window)
+        .then(|| Period::compute(&data, year_window, config, options.audience, true))
+        .transpose()?;
     stages.lap("comparison periods");
 
     let name = dates::format_day(as_of);

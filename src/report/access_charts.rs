@@ -15,6 +15,8 @@ const STARTS: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const BACKLOG: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 const NOW: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const GAP: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// The time-limited part of the gap (backlog clearance): the gap's colour, lighter.
+const CLEARANCE: RGBColor = RGBColor(0xF0, 0xB0, 0x80);
 const RECLAIM: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 const WITHIN: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const OVER: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
@@ -64,6 +66,8 @@ pub struct CapacityBar {
     pub extra_fte: Result<f64, String>,
     /// The FTE that cutting admin to the target would free, when known.
     pub reclaim_fte: Option<f64>,
+    /// The time-limited part of `extra_fte` (backlog clearance), when published.
+    pub clearance_fte: Option<f64>,
 }
 
 fn title_font() -> TextStyle<'static> {
@@ -377,10 +381,11 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     // The legend has a strip of its own above the plot, so no row of the plot is left empty for it.
     let (legend_area, plot) = root.split_vertically(px(78));
-    let series: [(&str, RGBColor); 3] = [
+    let series: [(&str, RGBColor); 4] = [
         ("Clinician FTE now (last complete week)", NOW),
-        ("Extra FTE needed to meet demand and clear the backlog", GAP),
+        ("Extra FTE needed every week (recurring)", GAP),
         ("FTE freed by cutting admin to the target ratio (thin bar)", RECLAIM),
+        ("Extra FTE to clear the backlog (time-limited)", CLEARANCE),
     ];
     for (k, (label, colour)) in series.iter().enumerate() {
         let (x, y) = (px(30) as i32 + (k as i32 % 2) * px(560) as i32, px(8) as i32 + (k as i32 / 2) * px(32) as i32);
@@ -427,7 +432,15 @@ pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
             vec![Rectangle::new([(0.0, y + 0.02), (b.fte_now, y + 0.34)], NOW.filled())];
         let gap_end = match &b.extra_fte {
             Ok(extra) if *extra > 0.0 => {
-                shapes.push(Rectangle::new([(b.fte_now, y + 0.02), (b.fte_now + extra, y + 0.34)], GAP.filled()));
+                let clearance = b.clearance_fte.unwrap_or(0.0).clamp(0.0, *extra);
+                let recurring_end = b.fte_now + extra - clearance;
+                shapes.push(Rectangle::new([(b.fte_now, y + 0.02), (recurring_end, y + 0.34)], GAP.filled()));
+                if clearance > 0.0 {
+                    shapes.push(Rectangle::new(
+                        [(recurring_end, y + 0.02), (b.fte_now + extra, y + 0.34)],
+                        CLEARANCE.filled(),
+                    ));
+                }
                 b.fte_now + extra
             }
             _ => b.fte_now,

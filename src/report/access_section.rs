@@ -151,16 +151,25 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let bars = capacity_bars(input, &access.capacity);
     let capacity_title = match bars.first().filter(|b| b.label == clinic_name(input, ALL_CLINICS)) {
         Some(CapacityBar { extra_fte: Ok(extra), reclaim_fte, .. }) if *extra >= 0.05 => {
-            match reclaim_fte {
-                Some(reclaim) => {
+            let own = input.clinic_gaps.filter(|g| g.extra_fte - extra >= 0.05 && bars.len() > 2);
+            match (own, reclaim_fte) {
+                (Some(own), _) => format!(
+                    "Pooled, the network needs {extra:.1} more FTE clinicians; its clinics on their own need {:.1}",
+                    own.extra_fte
+                ),
+                (None, Some(reclaim)) => {
                     format!("The network needs {extra:.1} more FTE clinicians; cutting admin to target would free {reclaim:.1}")
                 }
-                None => format!("The network needs {extra:.1} more FTE clinicians"),
+                (None, None) => format!("The network needs {extra:.1} more FTE clinicians"),
             }
         }
-        Some(CapacityBar { extra_fte: Ok(_), .. }) => {
-            "First appointments keep pace with referrals: no capacity gap".to_owned()
-        }
+        Some(CapacityBar { extra_fte: Ok(_), .. }) => match input.clinic_gaps.filter(|g| g.extra_fte >= 0.05) {
+            Some(own) => format!(
+                "Pooled, the network has no capacity gap; its clinics on their own need {:.1} FTE",
+                own.extra_fte
+            ),
+            None => "First appointments keep pace with referrals: no capacity gap".to_owned(),
+        },
         Some(CapacityBar { extra_fte: Err(_), .. }) => "Capacity gap by clinic".to_owned(),
         None => "Capacity gap".to_owned(),
     };
@@ -244,6 +253,7 @@ fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> 
                 fte_now: fte_now(clinic),
                 extra_fte,
                 reclaim_fte: f64_at(capacity, "admin_reclaim_fte", r),
+                clearance_fte: f64_at(capacity, "clearance_fte", r),
             }
         })
         .collect()
@@ -618,9 +628,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
     figure(
         page,
         &rendered.capacity,
-        "Horizontal bars per clinic: clinician FTE now, the extra FTE needed, and the part admin reclaim would cover.",
+        "Horizontal bars per clinic: clinician FTE now, the extra FTE needed (recurring, then time-limited backlog clearance), and the FTE admin reclaim would free.",
         &format!(
-            "Extra FTE needed to keep pace with referrals and clear the excess backlog, and the part that cutting admin to the target ratio would free.{withheld_note}"
+            "Extra FTE needed: dark, every week to keep pace with referrals; light, for {} weeks to clear the backlog above target. Thin bar: what cutting admin to the target ratio would free.{withheld_note}",
+            config.clearance_weeks
         ),
     );
     let cost_note = match config.annual_cost_per_fte {
