@@ -517,7 +517,7 @@ pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]
     let (first, last) = (days.clone().min().unwrap_or(0), days.max().unwrap_or(1));
     let pad = ((last - first) / 20).max(1);
     for (area, points, colour, desc, bottom) in
-        [(upper, ratio, ADMIN, "Admin h per client h", false), (lower, high, HIGH, "Clinicians at high risk", true)]
+        [(upper, ratio, RATIO, "Admin h per client h", false), (lower, high, HIGH, "Clinicians at high risk", true)]
     {
         let top = points.iter().map(|p| p.1).fold(0.5, f64::max) * 1.25;
         let mut chart = ChartBuilder::on(&area)
