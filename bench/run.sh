@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Network-scale benchmark: generates exports at 0.1×, 0.3× and 1× of 2,000 clinicians × 104 weeks
-# (≈ 4.5 million sessions at 1×), then times (a) the parse floor — polars reading the CSVs with their
-# schema and nothing else — and (b) the full `caseload run`, and prints wall time, CPU time and peak RSS
-# of each, the ratio b/a and the run's stage timings from manifest.json.
+# Network-scale benchmark: generates exports at 0.1×, 0.3×, 1× and 10× of 2,000 clinicians × 104 weeks
+# (≈ 4.5 million sessions at 1×, 45 million at 10×), then times (a) the parse floor — polars reading the
+# CSVs with their schema and nothing else — and (b) the full `caseload run`, and prints wall time, CPU
+# time and peak RSS of each, the ratio b/a, the run's stage timings and each stage's share from
+# manifest.json, and the growth from one scale to the next (run time ratio over session ratio: 1.0 is
+# linear).
 #
-#   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1
+#   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1 10 (the default)
 #   REPEAT=5 bench/run.sh 1       (the median of 5 runs; default 3)
 #
 # Needs: a release build (cargo build --release), GNU time (/usr/bin/time), python3 with polars
@@ -17,7 +19,8 @@ bin="$target/release/caseload"
 work="${BENCH_DIR:-/tmp/caseload-bench}"
 mkdir -p "$work"
 scales=("$@")
-[ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1)
+[ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1 10)
+previous=""
 
 measure_once() { # label, command…  → prints wall, cpu, rss
   local log="$work/time.log"
@@ -54,9 +57,21 @@ for scale in "${scales[@]}"; do
   python3 - "$work/out-$scale/latest/manifest.json" <<'PY'
 import json, sys
 manifest = json.load(open(sys.argv[1]))
-stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in manifest["stage_seconds"])
+total = sum(seconds for _, seconds in manifest["stage_seconds"]) or 1.0
+stages = ", ".join(
+    f"{name} {seconds:.2f} s ({seconds / total * 100:.0f} %)" for name, seconds in manifest["stage_seconds"]
+)
 size = sum(i["bytes"] for i in manifest["inputs"]) / 2**20
 print(f"       stages: {stages}; input CSVs {size:.0f} MB")
 PY
+  if [ -n "$previous" ]; then
+    read -r p_scale p_sessions p_run p_floor <<<"$previous"
+    awk -v s="$scale" -v ps="$p_scale" -v n="$sessions" -v pn="$p_sessions" -v r="$rw" -v pr="$p_run" \
+      -v f="$fw" -v pf="$p_floor" 'BEGIN {
+        rows = n / pn; run = r / pr; floor = f / pf
+        printf "       growth %s× → %s×: sessions ×%.2f, run ×%.2f (%.2f per row), floor ×%.2f (%.2f per row)\n",
+          ps, s, rows, run, run / rows, floor, floor / rows }'
+  fi
+  previous="$scale $sessions $rw $fw"
 done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -m)"
