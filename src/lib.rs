@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod log;
 pub mod operation;
 pub mod privacy;
+pub mod progress;
 pub mod report;
 pub mod schema;
 

@@ -1,5 +1,6 @@
 //! Plain log lines on stderr (`2026-11-23T02:00:01Z INFO message`), or one JSON object per line
-//! for log collectors. A nightly job has no terminal: lines, not progress bars.
+//! for log collectors. A nightly job has no terminal: lines, not progress bars (those are drawn only
+//! on a terminal, see `progress`).
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -50,7 +51,11 @@ pub fn write(level: Level, message: &str) {
             json_string(message)
         );
     } else {
-        eprintln!("{} {name} {message}", now_utc());
+        let line = format!("{} {name} {message}", now_utc());
+        // On a terminal with the progress display, above its bars.
+        if !crate::progress::println(&line) {
+            eprintln!("{line}");
+        }
     }
 }
 

@@ -214,6 +214,11 @@ fn main() -> ExitCode {
         log::Level::Info
     };
     log::configure(level, cli.log_format == LogFormat::Json);
+    // A progress display for a person at a terminal; plain lines for cron, systemd and pipes.
+    let long_running = matches!(cli.command, Command::Run { .. } | Command::Validate { .. });
+    if long_running && !cli.quiet && cli.log_format != LogFormat::Json {
+        caseload::progress::enable();
+    }
     match run(cli) {
         Ok(()) => ExitCode::from(exit::OK),
         Err(err) => {

@@ -310,3 +310,42 @@ fn every_published_file_and_folder_is_flushed_before_its_rename() {
         "the output folder is not flushed after `latest` is switched: {calls:#?}"
     );
 }
+
+/// `script` (util-linux) runs the binary on a pseudo-terminal and copies what it drew.
+fn on_a_terminal(dir: &Dir, args: &str) -> String {
+    let command = format!("{} {args}", env!("CARGO_BIN_EXE_caseload"));
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .current_dir(&dir.root)
+        .output()
+        .expect("script (util-linux) runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_terminal_gets_progress_per_file_and_stage_and_a_pipe_plain_lines() {
+    let dir = Dir::new("progress");
+    generate(&dir, "in", "1");
+    let drawn = on_a_terminal(&dir, "run in --out tty --as-of 2026-11-15");
+    // Each input file with its bytes read (binary units), each stage with its time, drawn with
+    // terminal control sequences; the log lines are there too.
+    for file in ["sessions.csv", "admin_time.csv", "waitlist.csv"] {
+        assert!(drawn.contains(file), "{file} in the display: {drawn}");
+    }
+    assert!(drawn.contains(" KiB / "), "bytes read of the file's size");
+    assert!(drawn.contains("ingest: ") && drawn.contains("report: "), "stages with their times");
+    assert!(drawn.contains('\u{1b}'), "drawn with terminal control sequences");
+    assert!(drawn.contains("INFO report for 2026-11-15 published"), "log lines above the bars");
+    // Through a pipe (cron, systemd): plain log lines only, no control sequences, no bars.
+    let piped = dir.caseload(&["run", "in", "--out", "piped", "--as-of", "2026-11-15"]);
+    assert_ok(&piped);
+    let lines = stderr(&piped);
+    assert!(!lines.contains('\u{1b}') && !lines.contains(" KiB / "), "{lines}");
+    assert!(lines.lines().all(|l| l.contains(" INFO ") || l.contains(" WARN ")), "{lines}");
+    // The report is the same either way.
+    assert_eq!(
+        read(dir.root.join("tty/2026-11-15/summary.json")),
+        read(dir.root.join("piped/2026-11-15/summary.json"))
+    );
+}

@@ -119,6 +119,8 @@ struct HashingReader<R> {
     /// None when the caller hashes the file itself, on another thread.
     hasher: Option<Sha256>,
     bytes: u64,
+    /// The file's line of the progress display (nothing without a terminal).
+    progress: crate::progress::Bar,
 }
 
 impl<R: Read> Read for HashingReader<R> {
@@ -128,6 +130,7 @@ impl<R: Read> Read for HashingReader<R> {
             hasher.update(&buf[..n]);
         }
         self.bytes += n as u64;
+        self.progress.advance(n as u64);
         Ok(n)
     }
 }
@@ -325,7 +328,9 @@ pub fn read_table(
     // The csv crate counts a CRLF record's line break only once it reads past it, so in CRLF files
     // every record after the header is reported one line early.
     let line_shift = u64::from(first_line.ends_with(b"\r") && first.len() > first_line.len());
-    let hashing = HashingReader { inner: buffered, hasher: table.hash.then(Sha256::new), bytes: 0 };
+    let size = buffered.get_ref().metadata().map_or(0, |m| m.len());
+    let progress = crate::progress::file(file, size);
+    let hashing = HashingReader { inner: buffered, hasher: table.hash.then(Sha256::new), bytes: 0, progress };
     let decoded = match encoding {
         Encoding::Utf8 => Decoded::Utf8(hashing),
         Encoding::Windows1252 => Decoded::Windows1252 { inner: hashing, raw: Vec::new(), text: Vec::new(), at: 0 },

@@ -93,6 +93,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 struct Stages {
     clock: Instant,
     done: Vec<(String, f64)>,
+    /// The running stage's line of the progress display (nothing without a terminal).
+    running: crate::progress::Bar,
 }
 
 impl Stages {
@@ -100,6 +102,8 @@ impl Stages {
         let seconds = self.clock.elapsed().as_secs_f64();
         self.done.push((name.to_owned(), (seconds * 1000.0).round() / 1000.0));
         self.clock = Instant::now();
+        self.running.finish(format!("{name}: {seconds:.2} s"));
+        self.running = crate::progress::stage("working…");
         if let Some(peak) = peak_memory_mb() {
             log::debug(&format!("stage {name}: {seconds:.2} s; peak memory so far {peak} MB"));
         }
@@ -262,7 +266,7 @@ impl Period {
 
 pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let mut stages = Stages { clock: Instant::now(), done: Vec::new() };
+    let mut stages = Stages { clock: Instant::now(), done: Vec::new(), running: crate::progress::stage("working…") };
     let config = &options.config;
     let out = &options.out;
     std::fs::create_dir_all(out).map_err(|e| Error::output(out, e))?;
@@ -431,5 +435,6 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let report_dir = out.join(&name);
     log::info(&format!("report for {name} published at {}", report_dir.join("index.html").display()));
     let rejected_rows = data.files.iter().map(|f| f.rejects.len() as u64).sum();
+    stages.running.finish("published".to_owned());
     Ok(RunOutcome { report_dir, summary, rejected_rows })
 }
