@@ -1,0 +1,517 @@
+//! The loaders: each file read once, streaming, into its columns with rejects; validation and the
+//! reject policy; and the orchestration of a whole input folder.
+
+use super::*;
+
+/// Roughly how many rows a file holds, from its size and the line length of its first megabyte
+/// (a little over, so that the columns are allocated once instead of doubling as they grow);
+/// 0 when the file cannot be read, which the reader itself then reports.
+pub(super) fn estimated_rows(dir: &Path, table: &Table) -> usize {
+    use std::io::Read;
+    let Ok(mut handle) = std::fs::File::open(dir.join(table.source())) else { return 0 };
+    let size = handle.metadata().map_or(0, |m| m.len()) as usize;
+    let mut head = vec![0u8; size.min(1 << 20)];
+    if handle.read_exact(&mut head).is_err() {
+        return 0;
+    }
+    let lines = head.iter().filter(|&&b| b == b'\n').count();
+    if lines < 2 {
+        return 0;
+    }
+    let rows = size / (head.len() / lines).max(1);
+    rows + rows / 16
+}
+
+/// The configuration as the readers use it: the global time zone carried into every mapping that
+/// sets no clock of its own, and the values of each mapping's lookups, read beforehand.
+pub struct Inputs {
+    config: Config,
+    lookups: HashMap<&'static str, HashMap<String, mapping::LookupValues>>,
+}
+
+impl std::ops::Deref for Inputs {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Inputs {
+    pub fn new(dir: &Path, config: &Config) -> Result<Inputs> {
+        let mut config = config.clone();
+        if let Some(zone) = &config.time_zone {
+            for (name, _, _) in mapping::TABLES {
+                let section = config.mapping.entry((*name).to_owned()).or_default();
+                if section.time_zone.is_none() && section.utc_offset.is_none() {
+                    section.time_zone = Some(zone.clone());
+                }
+            }
+        }
+        let mut inputs = Inputs { config, lookups: HashMap::new() };
+        let mut lookups = HashMap::new();
+        for (name, file, _) in mapping::TABLES {
+            let Some(section) = inputs.config.mapping.get(*name) else { continue };
+            let mut values = HashMap::new();
+            for (column, other, by) in mapping::lookups(section) {
+                values.insert(column.to_owned(), inputs.lookup_values(dir, other, by, column)?);
+            }
+            if !values.is_empty() {
+                lookups.insert(*file, values);
+            }
+        }
+        inputs.lookups = lookups;
+        Ok(inputs)
+    }
+
+    /// `column` by `by` in table `other`, from every row with both cells filled (the first row
+    /// of a key wins). The table is read through its own mapping.
+    fn lookup_values(&self, dir: &Path, other: &str, by: &str, column: &str) -> Result<mapping::LookupValues> {
+        let Some((_, file, specs)) = mapping::TABLES.iter().find(|(name, _, _)| *name == other) else {
+            return Ok(HashMap::new());
+        };
+        let index = |name: &str| specs.iter().position(|s| s.name == name).unwrap_or(0);
+        let (key_at, value_at) = (index(by), index(column));
+        let mut values = HashMap::new();
+        read_table(dir, &Table { hash: false, ..table(self, file, specs, false) }, |row, _| {
+            let (key, value) = (row.get(key_at)?, row.get(value_at)?);
+            if !key.is_empty() && !value.is_empty() {
+                values.entry(key.to_owned()).or_insert_with(|| value.to_owned());
+            }
+            Ok(())
+        })?;
+        Ok(values)
+    }
+}
+
+pub(super) fn table<'a>(
+    inputs: &'a Inputs,
+    file: &'static str,
+    columns: &'a [ColumnSpec],
+    optional: bool,
+) -> Table<'a> {
+    let mapping = mapping::table_of(file).and_then(|name| inputs.config.mapping.get(name));
+    Table { file, columns, optional, mapping, lookups: inputs.lookups.get(file), hash: true }
+}
+
+pub(super) fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Err(CellError::new(column, "empty value", value));
+    }
+    Ok(value)
+}
+
+pub(super) fn date_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Day>, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Ok(None);
+    }
+    dates::parse_day(value)
+        .map(Some)
+        .ok_or_else(|| CellError::new(column, "unparseable date (expected YYYY-MM-DD)", value))
+}
+
+pub(super) fn moment_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Moment>, CellError> {
+    let value = row.get(index)?;
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match dates::parse_moment(value) {
+        Ok(moment) => Ok(Some(moment)),
+        Err(MomentError::Malformed) => {
+            Err(CellError::new(column, "unparseable datetime (expected YYYY-MM-DD HH:MM[:SS])", value))
+        }
+        Err(MomentError::HasOffset) => Err(CellError::new(
+            column,
+            "datetime with a UTC offset (set time_zone in the config, or export clinic-local time)",
+            value,
+        )),
+    }
+}
+
+pub(super) fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, CellError> {
+    let value = row.get(index)?;
+    values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
+}
+
+/// sessions.csv. Read once collecting the ids' hashes; only an export with a repeated session_id
+/// is read a second time, rejecting each repeat on its line.
+pub(super) fn load_sessions(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
+    let mut trial_ids = ids.clone();
+    let (sessions, report, check) =
+        read_sessions(dir, config, &mut trial_ids, IdCheck::Collect(Vec::new(), PlFixedStateQuality::default()))?;
+    if !check.any_repeat() {
+        *ids = trial_ids;
+        return Ok((sessions, report));
+    }
+    drop(sessions);
+    crate::log::debug(&format!("{SESSIONS}: repeated session_id; reading it again to reject each repeat"));
+    let (sessions, report, _) = read_sessions(dir, config, ids, IdCheck::Exact(SeenIds::default()))?;
+    Ok((sessions, report))
+}
+
+pub(super) fn read_sessions(
+    dir: &Path,
+    config: &Inputs,
+    ids: &mut Ids,
+    mut seen: IdCheck,
+) -> Result<(Sessions, FileReport, IdCheck)> {
+    let specs = SESSIONS_COLUMNS;
+    let mut sessions = Sessions::with_capacity(estimated_rows(dir, &table(config, SESSIONS, &specs, false)));
+    let mut status_buffer = String::new();
+    // Hashed by the caller on the other core (see `load_unchecked`).
+    let sessions_table = Table { hash: false, ..table(config, SESSIONS, &specs, false) };
+    let report = read_table(dir, &sessions_table, |row, _line| {
+        let session_id = nonempty(row, 0, "session_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let clinician = nonempty(row, 2, "clinician_id")?;
+        let client = nonempty(row, 3, "client_id")?;
+        let start = moment_cell(row, 4, "start")?.ok_or_else(|| CellError::new("start", "empty value", ""))?;
+        let duration_text = row.get(5)?;
+        let duration = if !duration_text.is_empty() {
+            let minutes: i64 = duration_text
+                .parse()
+                .map_err(|_| CellError::new("duration_min", "not a whole number of minutes", duration_text))?;
+            if !(1..=MAX_DURATION_MIN).contains(&minutes) {
+                return Err(CellError::new("duration_min", "duration out of range (1–720 minutes)", duration_text));
+            }
+            minutes * 60
+        } else {
+            let end = moment_cell(row, 6, "end")?
+                .ok_or_else(|| CellError::new("duration_min", "no duration_min and no end", ""))?;
+            let seconds = end - start;
+            if seconds <= 0 || seconds > MAX_DURATION_MIN * 60 {
+                return Err(CellError::new("end", "duration out of range (1–720 minutes)", row.get(6)?));
+            }
+            seconds
+        };
+        let status_text = row.get(7)?;
+        let status = values::parse_status(status_text, &mut status_buffer)
+            .ok_or_else(|| CellError::new("status", "unknown status", status_text))?;
+        let type_text = row.get(8)?;
+        let session_type = values::parse_session_type(type_text)
+            .ok_or_else(|| CellError::new("session_type", "unknown session_type", type_text))?;
+        let note_signed = moment_cell(row, 9, "note_signed_at")?;
+        let high_acuity = bool_cell(row, 10, "high_acuity")?;
+        // Checked last, so that a row rejected for another reason does not claim its id.
+        if !seen.first_time(session_id) {
+            return Err(CellError::new("session_id", "duplicate id", session_id));
+        }
+        sessions.clinic.push(ids.clinics.code(clinic));
+        sessions.clinician.push(ids.clinicians.code(clinician));
+        sessions.client.push(ids.clients.code(client));
+        sessions.start.push(start);
+        // In 1..=MAX_DURATION_MIN minutes, checked above.
+        sessions.duration.push(u16::try_from(duration).unwrap_or(u16::MAX));
+        sessions.status.push(status);
+        sessions.session_type.push(session_type);
+        sessions.note_signed.push(note_signed.unwrap_or(NOT_SIGNED));
+        sessions.high_acuity.push(high_acuity);
+        Ok(())
+    })?
+    .ok_or_else(|| Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() })?;
+    if !report.columns.contains(&"duration_min") && !report.columns.contains(&"end") {
+        let file = config.mapping.get("sessions").and_then(|m| m.source.clone()).unwrap_or_else(|| SESSIONS.into());
+        return Err(Error::MissingOneOf { file, line: 1, columns: "`duration_min` or `end`".into() });
+    }
+    // A column a mapping sets to one value carries no variation: not exported, not zero.
+    let exported = |column: &str| report.columns.contains(&column) && !report.constants.contains(&column);
+    sessions.has_note_signed = exported("note_signed_at");
+    sessions.has_high_acuity = exported("high_acuity");
+    sessions.status_constant = report.constants.contains(&"status");
+    Ok((sessions, report, seen))
+}
+
+pub(super) fn load_admin(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
+    let specs = ADMIN_TIME_COLUMNS;
+    let mut admin = AdminTime::default();
+    let report = read_table(dir, &table(config, ADMIN_TIME, &specs, true), |row, _| {
+        let clinic = nonempty(row, 0, "clinic_id")?;
+        let clinician = nonempty(row, 1, "clinician_id")?;
+        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
+        let hours_text = nonempty(row, 3, "hours")?;
+        let hours: f64 = hours_text.parse().map_err(|_| CellError::new("hours", "not a number", hours_text))?;
+        if !(0.0..=24.0).contains(&hours) {
+            return Err(CellError::new("hours", "hours out of range (0–24)", hours_text));
+        }
+        let category_text = row.get(4)?;
+        let category = values::parse_category(category_text)
+            .ok_or_else(|| CellError::new("category", "unknown category", category_text))?;
+        let after_hours = bool_cell(row, 5, "after_hours")?;
+        admin.clinic.push(ids.clinics.code(clinic));
+        admin.clinician.push(ids.clinicians.code(clinician));
+        admin.date.push(date);
+        admin.seconds.push((hours * 3600.0).round() as i64);
+        admin.category.push(category);
+        admin.after_hours.push(after_hours);
+        Ok(())
+    })?;
+    admin.has_after_hours =
+        report.as_ref().is_some_and(|r| r.columns.contains(&"after_hours") && !r.constants.contains(&"after_hours"));
+    Ok(report.map(|r| (admin, r)))
+}
+
+pub(super) fn load_waitlist(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Waitlist, FileReport)>> {
+    let specs = WAITLIST_COLUMNS;
+    let mut waitlist = Waitlist::default();
+    let mut seen = SeenIds::default();
+    let report = read_table(dir, &table(config, WAITLIST, &specs, true), |row, _| {
+        let referral_id = nonempty(row, 0, "referral_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let client = nonempty(row, 2, "client_id")?;
+        let referred_on =
+            date_cell(row, 3, "referred_on")?.ok_or_else(|| CellError::new("referred_on", "empty value", ""))?;
+        let urgency_text = row.get(4)?;
+        let urgency = values::parse_urgency(urgency_text)
+            .ok_or_else(|| CellError::new("urgency", "unknown urgency", urgency_text))?;
+        let first_seen_on = date_cell(row, 5, "first_seen_on")?;
+        let closed_on = date_cell(row, 6, "closed_on")?;
+        if first_seen_on.is_some_and(|d| d < referred_on) {
+            return Err(CellError::new("first_seen_on", "first_seen_on before referred_on", row.get(5)?));
+        }
+        if closed_on.is_some_and(|d| d < referred_on) {
+            return Err(CellError::new("closed_on", "closed_on before referred_on", row.get(6)?));
+        }
+        if !seen.first_time(referral_id) {
+            return Err(CellError::new("referral_id", "duplicate id", referral_id));
+        }
+        waitlist.clinic.push(ids.clinics.code(clinic));
+        waitlist.client.push(ids.clients.code(client));
+        waitlist.referred_on.push(referred_on);
+        waitlist.urgency.push(urgency);
+        waitlist.first_seen_on.push(first_seen_on);
+        waitlist.closed_on.push(closed_on);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (waitlist, r)))
+}
+
+pub(super) fn load_roster(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Roster, FileReport)>> {
+    let specs = CLINICIANS_COLUMNS;
+    let mut roster = Roster::default();
+    let mut seen = HashSet::new();
+    let report = read_table(dir, &table(config, CLINICIANS, &specs, true), |row, _| {
+        let clinician = nonempty(row, 0, "clinician_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let fte_text = nonempty(row, 2, "fte")?;
+        let fte: f64 = fte_text.parse().map_err(|_| CellError::new("fte", "not a number", fte_text))?;
+        if !(fte > 0.0 && fte <= 1.5) {
+            return Err(CellError::new("fte", "fte out of range (0, 1.5]", fte_text));
+        }
+        let start_date = date_cell(row, 4, "start_date")?;
+        let end_date = date_cell(row, 5, "end_date")?;
+        if !seen.insert(clinician.to_owned()) {
+            return Err(CellError::new("clinician_id", "duplicate id", clinician));
+        }
+        roster.clinician.push(ids.clinicians.code(clinician));
+        roster.clinic.push(ids.clinics.code(clinic));
+        roster.fte.push(fte);
+        roster.start_date.push(start_date);
+        roster.end_date.push(end_date);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (roster, r)))
+}
+
+pub(super) fn load_wellbeing(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
+    let specs = WELLBEING_COLUMNS;
+    let mut wellbeing = Wellbeing::default();
+    let report = read_table(dir, &table(config, WELLBEING, &specs, true), |row, _| {
+        let clinician = nonempty(row, 0, "clinician_id")?;
+        let clinic = nonempty(row, 1, "clinic_id")?;
+        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
+        let text = nonempty(row, 3, "mini_z")?;
+        let mini_z = text
+            .parse::<u8>()
+            .ok()
+            .filter(|v| (1..=5).contains(v))
+            .ok_or_else(|| CellError::new("mini_z", "mini_z must be a whole number from 1 to 5", text))?;
+        wellbeing.clinician.push(ids.clinicians.code(clinician));
+        wellbeing.clinic.push(ids.clinics.code(clinic));
+        wellbeing.date.push(date);
+        wellbeing.mini_z.push(mini_z);
+        Ok(())
+    })?;
+    Ok(report.map(|r| (wellbeing, r)))
+}
+
+/// Reads the input folder. File-level problems are errors; row-level problems are rejects, and a
+/// file whose reject share exceeds its `max_reject_share` fails the whole load.
+pub fn load(dir: &Path, config: &Config) -> Result<Dataset> {
+    let data = load_unchecked(dir, config)?;
+    check_reject_shares(&data.files, config)?;
+    Ok(data)
+}
+
+/// The share of a file's rows that may be rejected: its mapping's, else the global one.
+pub fn max_reject_share(config: &Config, file: &str) -> f64 {
+    mapping::table_of(file)
+        .and_then(|name| config.mapping.get(name))
+        .and_then(|m| m.max_reject_share)
+        .unwrap_or(config.max_reject_share)
+}
+
+/// Fails on the first file whose rejected share exceeds its limit.
+pub fn check_reject_shares(files: &[FileReport], config: &Config) -> Result<()> {
+    for report in files {
+        let rejected = report.rejects.len() as u64;
+        if report.rows_read > 0 {
+            let share = rejected as f64 / report.rows_read as f64;
+            let limit = max_reject_share(config, &report.file);
+            if share > limit {
+                return Err(Error::TooManyRejects {
+                    file: report.source_name(),
+                    read: report.rows_read,
+                    rejected,
+                    share: share * 100.0,
+                    limit: limit * 100.0,
+                    first: report
+                        .rejects
+                        .first()
+                        .map(|r| format!("line {}, column `{}`: {} ({:?})", r.line, r.column, r.reason, r.value))
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+
+    Ok(())
+}
+
+/// What `caseload validate` found: the data-quality summary, the referential mismatches, and the
+/// failure to report after them, if any (file-level errors come back as `Err` instead).
+pub struct Validation {
+    pub files: Vec<quality::FileQuality>,
+    pub references: Vec<references::Mismatch>,
+    pub outcome: Result<()>,
+}
+
+/// `caseload validate`: reads the folder once. Fails after the summary on a reject share over its
+/// limit, and with `strict` also when more than `max_unrostered_share` of the sessions name a
+/// clinician that the roster does not list.
+pub fn validate(dir: &Path, config: &Config, strict: bool) -> Result<Validation> {
+    let mut data = load_unchecked(dir, config)?;
+    data.note_roster_elsewhere(|n| n.to_string());
+    let files = data.files.iter().map(|f| quality::summarise(f, max_reject_share(config, &f.file))).collect();
+    let mut outcome = check_reject_shares(&data.files, config);
+    let share = references::unrostered_share(&data.references);
+    if outcome.is_ok() && strict && share > config.max_unrostered_share {
+        let source = data.files.first().map_or_else(|| SESSIONS.to_owned(), FileReport::source_name);
+        let first = data
+            .references
+            .iter()
+            .find(|m| m.found_in == SESSIONS && m.missing_from == CLINICIANS && m.kind == "clinician")
+            .map(|m| m.examples.join(", "))
+            .unwrap_or_default();
+        outcome = Err(Error::Data(format!(
+            "{source}: {:.1} % of sessions name a clinician that {CLINICIANS} does not list, more than \
+             max_unrostered_share ({:.1} %); first: {first}",
+            share * 100.0,
+            config.max_unrostered_share * 100.0
+        )));
+    }
+    Ok(Validation { files, references: data.references, outcome })
+}
+
+/// Reads the input folder without judging reject shares (`validate` reports them first).
+pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
+    if !dir.is_dir() {
+        return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
+    }
+    let config = &Inputs::new(dir, config)?;
+    // sessions.csv on one core, the other files on the other, each with its own ids; the second
+    // set of codes is then mapped onto the first. Errors are reported in file order.
+    let mut ids = Ids::default();
+    let mut other_ids = Ids::default();
+    let (sessions, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let waitlist = load_waitlist(dir, config, &mut other_ids);
+            let admin = load_admin(dir, config, &mut other_ids);
+            let roster = load_roster(dir, config, &mut other_ids);
+            let wellbeing = load_wellbeing(dir, config, &mut other_ids);
+            // sessions.csv is by far the largest file: its hash is taken here rather than while
+            // it is parsed, so that the two cores share the work.
+            let sessions_source = table(config, SESSIONS, &[], false).source().to_owned();
+            let sessions_sha256 = reader::sha256_file(&dir.join(sessions_source));
+            (waitlist, admin, roster, wellbeing, sessions_sha256)
+        });
+        let sessions = load_sessions(dir, config, &mut ids);
+        (sessions, others.join())
+    });
+    let (mut sessions, mut sessions_report) = sessions?;
+    if sessions_report.rows_read == 0 {
+        return Err(Error::NoRows { file: sessions_report.source_name() });
+    }
+    let (waitlist, admin, roster, wellbeing, sessions_sha256) =
+        others.map_err(|_| Error::Internal { stage: "ingest", message: "a reader thread panicked".into() })?;
+    sessions_report.sha256 =
+        sessions_sha256.map_err(|source| Error::Unreadable { file: sessions_report.file.clone(), source })?;
+    let (mut waitlist, mut admin, mut roster, mut wellbeing) = (waitlist?, admin?, roster?, wellbeing?);
+    let to_main = Renumbering {
+        clinics: ids.clinics.absorb(&other_ids.clinics),
+        clinicians: ids.clinicians.absorb(&other_ids.clinicians),
+        clients: ids.clients.absorb(&other_ids.clients),
+    };
+    to_main.apply(
+        None,
+        waitlist.as_mut().map(|w| &mut w.0),
+        admin.as_mut().map(|a| &mut a.0),
+        roster.as_mut().map(|r| &mut r.0),
+        wellbeing.as_mut().map(|w| &mut w.0),
+    );
+
+    let mut files = vec![sessions_report];
+    let waitlist = waitlist.map(|(w, r)| {
+        files.push(r);
+        w
+    });
+    let mut admin = admin.map(|(a, r)| {
+        files.push(r);
+        a
+    });
+    let mut roster = roster.map(|(c, r)| {
+        files.push(r);
+        c
+    });
+    let mut waitlist = waitlist;
+    let mut wellbeing = wellbeing.map(|(w, r)| {
+        files.push(r);
+        w
+    });
+
+    let sorted =
+        Renumbering { clinics: ids.clinics.sort(), clinicians: ids.clinicians.sort(), clients: ids.clients.sort() };
+    sorted.apply(Some(&mut sessions), waitlist.as_mut(), admin.as_mut(), roster.as_mut(), wellbeing.as_mut());
+    sessions.shrink_to_fit();
+    if let Some(a) = admin.as_mut() {
+        a.shrink_to_fit();
+    }
+    let mut data = Dataset { ids, sessions, admin, waitlist, roster, wellbeing, files, references: Vec::new() };
+    data.describe_files();
+    data.references = references::check(&data);
+    Ok(data)
+}
+
+/// First day, last day and distinct clinics and clinicians of one file's accepted rows.
+pub(super) fn describe(
+    report: &mut FileReport,
+    days: impl Iterator<Item = Day>,
+    clinics: &[u32],
+    clinicians: &[u32],
+    ids: &Ids,
+) {
+    let (mut first, mut last) = (None::<Day>, None::<Day>);
+    for day in days {
+        first = Some(first.map_or(day, |f| f.min(day)));
+        last = Some(last.map_or(day, |l| l.max(day)));
+    }
+    let distinct = |codes: &[u32], total: usize| {
+        let mut seen = vec![false; total];
+        codes.iter().filter(|&&c| !std::mem::replace(&mut seen[c as usize], true)).count() as u64
+    };
+    report.first_day = first;
+    report.last_day = last;
+    report.clinics = distinct(clinics, ids.clinics.len());
+    report.clinicians = distinct(clinicians, ids.clinicians.len());
+}
