@@ -1,6 +1,6 @@
 //! The input files and their canonical columns (SPEC §1), from which `schema` is generated.
 
-use super::*;
+use std::borrow::Cow;
 
 pub const SESSIONS: &str = "sessions.csv";
 pub const WAITLIST: &str = "waitlist.csv";
@@ -68,4 +68,29 @@ pub const WELLBEING_COLUMNS: [ColumnSpec; 4] =
 /// The names of a file's columns, for a header.
 pub fn column_names(columns: &[ColumnSpec]) -> Vec<&'static str> {
     columns.iter().map(|c| c.name).collect()
+}
+
+/// A column a file may carry.
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// A cell-level problem found by a file's row parser; the reader adds the line.
+#[derive(Debug)]
+pub struct CellError {
+    pub column: Cow<'static, str>,
+    pub reason: String,
+    pub value: String,
+}
+
+impl CellError {
+    pub fn new(column: &'static str, reason: impl Into<String>, value: &str) -> Self {
+        CellError { column: Cow::Borrowed(column), reason: reason.into(), value: value.to_owned() }
+    }
+
+    /// A cell error naming a column by the export's own header text.
+    pub fn named(column: String, reason: impl Into<String>, value: &str) -> Self {
+        CellError { column: Cow::Owned(column), reason: reason.into(), value: value.to_owned() }
+    }
 }

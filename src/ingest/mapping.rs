@@ -11,16 +11,16 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use super::reader::{CellError, ColumnSpec};
+use super::columns::{self, CellError, ColumnSpec};
 use crate::dates::{self, MomentError};
 
 /// The canonical tables a mapping may describe, with their columns (SPEC §1).
 pub const TABLES: &[(&str, &str, &[ColumnSpec])] = &[
-    ("sessions", super::SESSIONS, &super::SESSIONS_COLUMNS),
-    ("waitlist", super::WAITLIST, &super::WAITLIST_COLUMNS),
-    ("admin_time", super::ADMIN_TIME, &super::ADMIN_TIME_COLUMNS),
-    ("clinicians", super::CLINICIANS, &super::CLINICIANS_COLUMNS),
-    ("wellbeing", super::WELLBEING, &super::WELLBEING_COLUMNS),
+    ("sessions", columns::SESSIONS, &columns::SESSIONS_COLUMNS),
+    ("waitlist", columns::WAITLIST, &columns::WAITLIST_COLUMNS),
+    ("admin_time", columns::ADMIN_TIME, &columns::ADMIN_TIME_COLUMNS),
+    ("clinicians", columns::CLINICIANS, &columns::CLINICIANS_COLUMNS),
+    ("wellbeing", columns::WELLBEING, &columns::WELLBEING_COLUMNS),
 ];
 
 const DATETIME_COLUMNS: &[&str] = &["start", "end", "note_signed_at"];
@@ -179,7 +179,7 @@ pub fn check(table: &str, mapping: &Mapping) -> Result<(), String> {
         let names: Vec<&str> = TABLES.iter().map(|t| t.0).collect();
         return Err(format!("[mapping.{table}]: unknown table; use one of {}", names.join(", ")));
     };
-    let columns = super::column_names(specs);
+    let columns = columns::column_names(specs);
     let known = |key: &str, what: &str| {
         if columns.contains(&key) {
             Ok(())
@@ -258,9 +258,9 @@ fn check_derive(table: &str, key: &str, derive: &Derive, mapping: &Mapping) -> R
         let Some(by) = &derive.by else {
             return Err(format!("{at}: a lookup needs by = \"<key column>\", e.g. by = \"clinician_id\""));
         };
-        let theirs = super::column_names(specs);
+        let theirs = columns::column_names(specs);
         let ours =
-            TABLES.iter().find(|(name, _, _)| *name == table).map(|t| super::column_names(t.2)).unwrap_or_default();
+            TABLES.iter().find(|(name, _, _)| *name == table).map(|t| columns::column_names(t.2)).unwrap_or_default();
         for (column, what) in [(key, "looked-up column"), (by.as_str(), "key")] {
             if !theirs.contains(&column) {
                 return Err(format!("{at}: the {what} `{column}` is not a column of {other}"));

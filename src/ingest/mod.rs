@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates::{self, Day, Moment, MomentError};
 use crate::error::{Error, Result};
-use reader::{read_table, CellError, ColumnSpec, FileReport, Row, Table};
+use reader::{read_table, FileReport, Row, Table};
 use values::{Category, SessionType, Status, Urgency};
 
 pub use columns::*;

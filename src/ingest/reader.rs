@@ -2,22 +2,16 @@
 //! row-level rejects with line numbers. Typed parsing of the cells is the caller's, per file.
 
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+pub use super::columns::{CellError, ColumnSpec};
 use super::mapping::{LookupValues, Mapping, Plan};
 use super::privacy;
 use crate::dates::Day;
 use crate::error::{Error, Result};
-
-/// A column a file may carry.
-pub struct ColumnSpec {
-    pub name: &'static str,
-    pub required: bool,
-}
 
 /// Why one row could not be used.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,25 +20,6 @@ pub struct Reject {
     pub column: String,
     pub reason: String,
     pub value: String,
-}
-
-/// A cell-level problem found by a file's row parser; the reader adds the line.
-#[derive(Debug)]
-pub struct CellError {
-    pub column: Cow<'static, str>,
-    pub reason: String,
-    pub value: String,
-}
-
-impl CellError {
-    pub fn new(column: &'static str, reason: impl Into<String>, value: &str) -> Self {
-        CellError { column: Cow::Borrowed(column), reason: reason.into(), value: value.to_owned() }
-    }
-
-    /// A cell error naming a column by the export's own header text.
-    pub fn named(column: String, reason: impl Into<String>, value: &str) -> Self {
-        CellError { column: Cow::Owned(column), reason: reason.into(), value: value.to_owned() }
-    }
 }
 
 /// What reading one file found: sizes, hash, counts and rejects (the data-quality record).
