@@ -199,6 +199,13 @@ pub fn outputs() -> Vec<Table> {
             "output (with waitlist.csv)",
             &std::iter::once("clinic_id").chain(crate::indicators::access::CAPACITY_COLUMNS).collect::<Vec<_>>(),
         ),
+        output(
+            "data/safety.csv",
+            "output (with waitlist.csv)",
+            &std::iter::once("clinic_id")
+                .chain(crate::indicators::access::SAFETY_COLUMNS.iter().map(|(name, _)| *name))
+                .collect::<Vec<_>>(),
+        ),
     ]
 }
 

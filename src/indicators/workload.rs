@@ -477,7 +477,7 @@ fn clinic_rollup(clinician_weeks: LazyFrame, by: &[Expr]) -> LazyFrame {
 /// the clinics are compared on: mean FTE per week with data, median caseload per FTE over the
 /// clinician-weeks, documentation's share of admin, supervision hours per FTE-week, after-hours
 /// hours per clinician-week, and the logged share of contracted hours ((direct + admin +
-/// supervision + training) / Σ fte × full_time_hours over the clinician-weeks worked).
+/// supervision + training, `logged_hours`) / Σ fte × full_time_hours over the clinician-weeks worked).
 pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
     // Empty, not 0, when the export has no such column (no admin_time.csv, no after_hours).
     let known_sum =
@@ -506,19 +506,24 @@ pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
         ratio(col("documentation_hours"), col("admin_hours")).alias("documentation_share"),
         ratio(col("supervision_hours"), col("fte_weeks")).alias("supervision_hours_per_fte"),
         ratio(col("after_hours"), col("clinician_weeks")).alias("after_hours_per_clinician_week"),
-        ratio(
-            col("direct_hours") + col("admin_known") + col("supervision_hours") + col("training_hours"),
-            col("contracted_hours"),
-        )
-        .alias("logged_share"),
+        ratio(col("logged_hours"), col("contracted_hours")).alias("logged_share"),
     ];
     let frame = clinician_weeks
         .clone()
         .lazy()
         .with_column((col("no_show") + col("sessions_attended") + col("cancelled_late")).alias("kept_or_missed"));
-    let by_clinic = frame.clone().group_by([col("clinic")]).agg(aggregates.clone()).with_columns(ratios.clone());
+    // Direct + admin + supervision + training: empty without admin_time.csv, when hours worked are unknown.
+    let logged = (col("direct_hours") + col("admin_known") + col("supervision_hours") + col("training_hours"))
+        .alias("logged_hours");
+    let by_clinic = frame
+        .clone()
+        .group_by([col("clinic")])
+        .agg(aggregates.clone())
+        .with_column(logged.clone())
+        .with_columns(ratios.clone());
     let network = frame
         .select(aggregates)
+        .with_column(logged)
         .with_columns(ratios)
         .with_column(lit(ALL_CLINICS).cast(DataType::UInt32).alias("clinic"));
     let columns = TOTALS_COLUMNS.map(col);
@@ -528,7 +533,7 @@ pub fn window_totals(clinician_weeks: &DataFrame) -> PolarsResult<DataFrame> {
 }
 
 /// The columns of `window_totals`.
-pub const TOTALS_COLUMNS: [&str; 18] = [
+pub const TOTALS_COLUMNS: [&str; 19] = [
     "clinic",
     "clinicians",
     "fte",
@@ -539,6 +544,7 @@ pub const TOTALS_COLUMNS: [&str; 18] = [
     "training_hours",
     "after_hours",
     "contracted_hours",
+    "logged_hours",
     "admin_ratio",
     "sessions_attended",
     "no_show_rate",

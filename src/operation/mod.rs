@@ -196,7 +196,8 @@ impl Period {
             protection.apply("followup", &mut table, &rules::FOLLOWUP)?;
             followup = Some(table);
         }
-        let admin_categories = workload::admin_by_category(data, &window);
+        // The page shows admin by category for the report window only.
+        let admin_categories = if comparison { None } else { workload::admin_by_category(data, &window) };
         if comparison {
             // Only the published tables are compared; the per-clinician frames go.
             workload.detail = polars::prelude::DataFrame::empty();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::access_charts::{self, CapacityBar, WeekFlow};
 use super::html::{escape, Page};
-use super::{f64_at, hours, i64_at, optional, percent, tables, u32_at, ReportInput};
+use super::{capitalise, f64_at, hours, i64_at, optional, percent, row_of, tables, u32_at, ReportInput};
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::indicators::access::{Access, SAFETY_COLUMNS, WAITS_INTERNAL};
@@ -40,11 +40,6 @@ fn i32_at(frame: &DataFrame, column: &str, row: usize) -> Option<i32> {
 
 fn str_at(frame: &DataFrame, column: &str, row: usize) -> String {
     frame.column(column).ok().and_then(|c| c.str().ok().and_then(|s| s.get(row).map(str::to_owned))).unwrap_or_default()
-}
-
-fn row_of(frame: &DataFrame, clinic: u32, urgency: Option<&str>) -> Option<usize> {
-    (0..frame.height())
-        .find(|&r| u32_at(frame, "clinic", r) == clinic && urgency.is_none_or(|u| str_at(frame, "urgency", r) == u))
 }
 
 fn days(value: Option<f64>) -> String {
@@ -746,7 +741,15 @@ pub fn safety_callout(page: &mut Page, input: &ReportInput) {
             let clinic = u32_at(safety, "clinic", r);
             let mut row = vec![clinic_name(input, clinic)];
             for &(urgency, _, column) in &levels {
-                row.push(clinic_access_text_waits(input, clinic, urgency));
+                row.push(super::clinic_access_text(
+                    input,
+                    "waits",
+                    |a| &a.waits,
+                    clinic,
+                    "within_standard_share",
+                    Some(urgency),
+                    &pct,
+                ));
                 row.push(input.count("safety", safety, column, r));
             }
             row
@@ -764,20 +767,4 @@ pub fn safety_callout(page: &mut Page, input: &ReportInput) {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     page.table("", &header, &rows);
     page.raw("<p class=\"note\">Shares: referrals of the last 12 months whose deadline has passed (see Access). People waiting: referrals not seen and not closed at the as-of date, referred longer ago than their standard. Table: data/safety.csv.</p></aside>");
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
-
-fn clinic_access_text_waits(input: &ReportInput, clinic: u32, urgency: &str) -> String {
-    let Some(access) = input.access else { return "–".to_owned() };
-    let waits = &access.waits;
-    match row_of(waits, clinic, Some(urgency)) {
-        Some(r) => input.figure("waits", waits, "within_standard_share", r, |v| {
-            v.map_or_else(|| "–".to_owned(), |v| format!("{:.0} %", v * 100.0))
-        }),
-        None => "–".to_owned(),
-    }
 }

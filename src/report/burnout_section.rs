@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{self, Marker};
 use super::html::{escape, Page};
-use super::ReportInput;
+use super::{capitalise, ReportInput};
 use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
 use crate::privacy::tables::WITHHELD;
@@ -364,11 +364,6 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
 /// A component's name as the page prints it.
 fn display(name: &str) -> String {
     name.replace('_', " ").replace(" fte", " FTE")
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {

@@ -45,6 +45,22 @@ pub(super) fn optional(value: Option<f64>, digits: usize) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
 }
 
+/// The row of `clinic` in a published frame (and of `urgency`, where given).
+pub(super) fn row_of(frame: &DataFrame, clinic: u32, urgency: Option<&str>) -> Option<usize> {
+    (0..frame.height()).find(|&r| {
+        u32_at(frame, "clinic", r) == clinic
+            && urgency.is_none_or(|u| {
+                frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
+            })
+    })
+}
+
+/// "documentation" → "Documentation".
+pub(super) fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// A figure of an access table's network row (`clinic` = ALL, and `urgency` = `all` where given).
 pub(super) fn network_access(
     input: &ReportInput,
@@ -64,14 +80,7 @@ pub(super) fn clinic_access(
     urgency: Option<&str>,
 ) -> Option<f64> {
     let frame = table(input.access?);
-    (0..frame.height())
-        .find(|&r| {
-            u32_at(frame, "clinic", r) == clinic
-                && urgency.is_none_or(|u| {
-                    frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
-                })
-        })
-        .and_then(|r| f64_at(frame, column, r))
+    row_of(frame, clinic, urgency).and_then(|r| f64_at(frame, column, r))
 }
 
 /// A figure of one clinic's row of an access table as published: the value formatted by `show`,
@@ -87,12 +96,7 @@ pub(super) fn clinic_access_text(
 ) -> String {
     let Some(access) = input.access else { return show(None) };
     let frame = table(access);
-    let row = (0..frame.height()).find(|&r| {
-        u32_at(frame, "clinic", r) == clinic
-            && urgency.is_none_or(|u| {
-                frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
-            })
-    });
+    let row = row_of(frame, clinic, urgency);
     match row.and_then(|r| input.protection.text(name, column, r)) {
         Some(text) => text.to_owned(),
         None => show(row.and_then(|r| f64_at(frame, column, r))),

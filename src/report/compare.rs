@@ -96,16 +96,6 @@ pub(super) fn periods_note(input: &ReportInput) -> String {
     }
 }
 
-/// A clinic's row of a published frame.
-fn row_of(frame: &DataFrame, clinic: u32, urgency: Option<&str>) -> Option<usize> {
-    (0..frame.height()).find(|&r| {
-        u32_at(frame, "clinic", r) == clinic
-            && urgency.is_none_or(|u| {
-                frame.column("urgency").ok().and_then(|c| c.get(r).ok()).is_some_and(|v| v.get_str() == Some(u))
-            })
-    })
-}
-
 /// One figure of a comparison period's table as published (None when hidden or missing).
 fn earlier_figure(frame: Option<&DataFrame>, clinic: u32, column: &str, urgency: Option<&str>) -> Option<f64> {
     let frame = frame?;
@@ -202,7 +192,7 @@ pub(super) fn clinic_table(input: &ReportInput, totals: &Totals, page: &mut Page
     page.table(
         &format!(
             "The clinics side by side: workload over {}, referrals and first appointments per week over the last {} weeks, waits for referrals of the last 12 months, people waiting at the as-of date.{since}",
-            period_words(input),
+            window_period(input),
             input.config.capacity_window_weeks
         ),
         &[
@@ -222,17 +212,6 @@ pub(super) fn clinic_table(input: &ReportInput, totals: &Totals, page: &mut Page
         &rows,
     );
     page.raw("</div>");
-}
-
-/// "the last 26 weeks" (or the weeks with data of it).
-fn period_words(input: &ReportInput) -> String {
-    let weeks = input.config.window_weeks;
-    let with_data = weeks_with_data(input);
-    if with_data >= weeks {
-        format!("the last {weeks} weeks")
-    } else {
-        format!("the {with_data} weeks with data of the {weeks}-week report window")
-    }
 }
 
 /// The first week whose risk scores rest on a full look-back: a score counts the weeks worked in a

@@ -47,7 +47,7 @@ use page::*;
 use paperwork::*;
 use quality_section::*;
 use rejects::*;
-use summary::{headline, period};
+use summary::{headline, period, window_period};
 pub use summary::{summary, weeks_with_data, Summary};
 use trend_section::*;
 

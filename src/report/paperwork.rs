@@ -77,8 +77,3 @@ pub(super) fn paperwork(page: &mut Page, input: &ReportInput, summary: &Summary)
         &rows,
     );
 }
-
-pub(super) fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}

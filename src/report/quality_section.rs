@@ -143,12 +143,6 @@ pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Tot
     let frame = &totals.frame;
     let mut order: Vec<usize> = (0..frame.height()).collect();
     order.sort_by_key(|&r| (u32_at(frame, "clinic", r) == ALL_CLINICS, u32_at(frame, "clinic", r)));
-    let logged = |r: usize| {
-        ["direct_hours", "admin_hours", "supervision_hours", "training_hours"]
-            .iter()
-            .map(|c| f64_at(frame, c, r).unwrap_or(0.0))
-            .sum::<f64>()
-    };
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|&r| {
@@ -159,7 +153,7 @@ pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Tot
                 } else {
                     input.data.ids.clinics.name(clinic).to_owned()
                 },
-                hours(logged(r)),
+                hours(f64_at(frame, "logged_hours", r).unwrap_or(0.0)),
                 hours(f64_at(frame, "contracted_hours", r).unwrap_or(0.0)),
                 totals
                     .text("logged_share", r, &|v| v.map_or_else(|| "–".to_owned(), |v| format!("{:.0} %", v * 100.0))),
@@ -180,8 +174,8 @@ pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Tot
     page.paragraph(&sentence);
     page.table(
         &format!(
-            "Logged hours (direct + admin + supervision + training) against contracted hours (FTE × {full_time} hours in each week a clinician worked), {}",
-            compare_period(input)
+            "Logged hours (direct + admin + supervision + training) against contracted hours (FTE × {full_time} hours in each week a clinician worked), over {}",
+            window_period(input)
         ),
         &["Clinic", "Logged hours", "Contracted hours", "Share logged"],
         &rows,
@@ -190,7 +184,3 @@ pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Tot
 
 /// Below this share of contracted hours logged, the report says the logs may be incomplete.
 const LOW_LOGGED_SHARE: f64 = 0.85;
-
-fn compare_period(input: &ReportInput) -> String {
-    format!("over the last {} weeks", input.config.window_weeks)
-}

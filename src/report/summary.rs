@@ -123,10 +123,19 @@ pub fn weeks_with_data(input: &ReportInput) -> u32 {
 
 /// "the last 26 weeks", or "the 8 weeks with data of the 26-week report window".
 pub(super) fn period(summary: &Summary) -> String {
-    if summary.weeks_with_data >= summary.window_weeks {
-        format!("the last {} weeks", summary.window_weeks)
+    period_words(summary.window_weeks, summary.weeks_with_data)
+}
+
+/// The same words for the report window of `input`.
+pub(super) fn window_period(input: &ReportInput) -> String {
+    period_words(input.config.window_weeks, weeks_with_data(input))
+}
+
+fn period_words(window_weeks: u32, weeks_with_data: u32) -> String {
+    if weeks_with_data >= window_weeks {
+        format!("the last {window_weeks} weeks")
     } else {
-        format!("the {} weeks with data of the {}-week report window", summary.weeks_with_data, summary.window_weeks)
+        format!("the {weeks_with_data} weeks with data of the {window_weeks}-week report window")
     }
 }
 
