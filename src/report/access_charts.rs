@@ -290,12 +290,24 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
         .filter(|(_, w)| w.judged > 0)
         .map(|(i, w)| (i as f64, f64::from(w.within) / f64::from(w.judged)))
         .collect();
-    chart
-        .draw_series(LineSeries::new(points.clone(), WITHIN.stroke_width(px(3))))
-        .map_err(|e| fail(&e))?
-        .label("Share of the week's referrals seen within their standard")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], WITHIN.stroke_width(px(3))));
-    chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), WITHIN.filled()))).map_err(|e| fail(&e))?;
+    if points.is_empty() {
+        // No week can be shown on its own: say so instead of a legend entry for a line that is not there.
+        let note = "No single week is shown: each has too few referrals judged (see Methods)";
+        let style =
+            (FAMILY, px(20)).into_font().color(&RGBColor(90, 90, 90)).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        let middle = (x_range.start + x_range.end) / 2.0;
+        chart.draw_series(std::iter::once(Text::new(note, (middle, 0.8), style))).map_err(|e| fail(&e))?;
+    } else {
+        chart
+            .draw_series(LineSeries::new(points.clone(), WITHIN.stroke_width(px(3))))
+            .map_err(|e| fail(&e))?
+            .label("Share of the week's referrals seen within their standard")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], WITHIN.stroke_width(px(3))));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, px(4), WITHIN.filled()))).map_err(|e| fail(&e))?;
+    }
     if let Some(share) = year_share {
         chart
             .draw_series(DashedLineSeries::new(

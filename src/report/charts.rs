@@ -178,6 +178,17 @@ pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<
         .y_desc("Admin h per client h")
         .draw()
         .map_err(|e| fail(&e))?;
+    if ratios.is_empty() && weeks.iter().any(|w| w.ratio_withheld) {
+        // An empty panel would read as no admin at all: say why it is empty.
+        let middle = (weeks.len().saturating_sub(1)) as f64 / 2.0;
+        let note = "Admin ratio withheld in every week: too few clinicians worked (see Methods)";
+        let style =
+            (FAMILY, px(20)).into_font().color(&RGBColor(90, 90, 90)).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        chart.draw_series(std::iter::once(Text::new(note, (middle, top_ratio / 2.0), style))).map_err(|e| fail(&e))?;
+    }
     chart.draw_series(LineSeries::new(ratios.clone(), RATIO.stroke_width(px(2)))).map_err(|e| fail(&e))?;
     chart.draw_series(ratios.into_iter().map(|p| Circle::new(p, px(3), RATIO.filled()))).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
