@@ -41,10 +41,28 @@ impl Bar {
         }
     }
 
+    /// A handle that counts into this line from another thread, and leaves it open when dropped.
+    pub fn ticker(&self) -> Ticker {
+        Ticker(self.0.clone())
+    }
+
     /// Ends the line with `message` in place of its progress.
     pub fn finish(&self, message: String) {
         if let Some(bar) = &self.0 {
             bar.finish_with_message(message);
+        }
+    }
+}
+
+/// Counts bytes into a file's line (each part of a file read on several threads has one).
+#[derive(Clone)]
+pub struct Ticker(Option<ProgressBar>);
+
+impl Ticker {
+    /// Counts `bytes` more read.
+    pub fn advance(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(bytes);
         }
     }
 }

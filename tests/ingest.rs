@@ -219,6 +219,27 @@ fn corpus_of_unusual_and_malformed_exports() {
         let output = dir.caseload(&["validate", "in", "--config", "config.toml", "--json"]);
         let err = stderr(&output);
         let stdout = String::from_utf8_lossy(&output.stdout);
+        // The same read in parts, one after every line break: the same outcome to the byte.
+        let in_parts = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .args(["validate", "in", "--config", "config.toml", "--json"])
+            .env("CASELOAD_PART_BYTES", "1")
+            .current_dir(&dir.root)
+            .output()
+            .unwrap();
+        // Log lines begin with the time, which may tick between the two runs.
+        let untimed = |text: &str| {
+            text.lines().map(|l| l.split_once(' ').map_or(l, |(_, rest)| rest).to_owned()).collect::<Vec<_>>()
+        };
+        if (in_parts.status.code(), &in_parts.stdout) != (output.status.code(), &output.stdout)
+            || untimed(&stderr(&in_parts)) != untimed(&err)
+        {
+            failures.push(format!(
+                "{}: read in parts differs: {}\n{}",
+                case.name,
+                String::from_utf8_lossy(&in_parts.stdout),
+                stderr(&in_parts)
+            ));
+        }
         if err.contains("panicked") {
             failures.push(format!("{}: panic: {err}", case.name));
             continue;
@@ -400,6 +421,28 @@ fn ingest_counts(bytes: &[u8], config: &caseload::Config) -> Result<(), TestCase
         for f in found.files {
             prop_assert_eq!(f.rows_read, f.rows_accepted + f.rows_rejected, "{}", f.file);
         }
+    }
+    // Read in parts (a part after every line break, or every 13 bytes), the same rows, ids,
+    // rejects and errors as one read from the top.
+    let read = |part_bytes: u64| match caseload::ingest::load_in_parts(&dir.input(), config, Some(part_bytes)) {
+        Ok(data) => {
+            let names = |ids: &caseload::ingest::Interner| {
+                (0..ids.len() as u32).map(|c| ids.name(c).to_owned()).collect::<Vec<_>>()
+            };
+            format!(
+                "{:?}\n{:?}\n{:?} {:?} {:?}",
+                data.sessions,
+                data.files,
+                names(&data.ids.clinics),
+                names(&data.ids.clinicians),
+                names(&data.ids.clients)
+            )
+        }
+        Err(e) => format!("error: {e}"),
+    };
+    let one = read(0);
+    for part_bytes in [1, 13] {
+        prop_assert_eq!(&one, &read(part_bytes), "parts of {} bytes", part_bytes);
     }
     Ok(())
 }

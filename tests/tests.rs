@@ -10,6 +10,7 @@ mod errors;
 mod ingest;
 mod mapping_examples;
 mod operation;
+mod parts;
 mod privacy;
 mod projection;
 mod readers;

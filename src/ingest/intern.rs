@@ -167,32 +167,41 @@ impl SeenIds {
 }
 
 /// Duplicate detection for millions of ids, where a hash-set insert per row (a cache miss each)
-/// costs more than parsing the row: the hashes are only collected, and sorted once at the end.
-/// `Exact` rejects each repeat as it comes; `Collect` only tells whether there was any.
+/// costs more than parsing the row: `Collect` only gathers the hashes, for one sort once every
+/// part is read (`load::repeated`); `Known` then rejects the rows that sort found to repeat an
+/// earlier id, counting accepted rows from the top of the file.
 pub(super) enum IdCheck {
-    Exact(SeenIds),
     Collect(Vec<u64>, PlFixedStateQuality),
+    Known {
+        /// Accepted rows (numbered from 0 in file order) to reject, ascending.
+        repeats: Vec<u64>,
+        /// The number of the next accepted row.
+        next: u64,
+        /// The first of `repeats` not yet passed.
+        at: usize,
+    },
 }
 
 impl IdCheck {
+    pub(super) fn collect() -> IdCheck {
+        IdCheck::Collect(Vec::new(), PlFixedStateQuality::default())
+    }
+
     pub(super) fn first_time(&mut self, id: &str) -> bool {
         match self {
-            IdCheck::Exact(seen) => seen.first_time(id),
             IdCheck::Collect(hashes, state) => {
                 hashes.push(state.hash_one(id));
                 true
             }
-        }
-    }
-
-    /// Whether a collected id came twice (always false for `Exact`, which rejected repeats).
-    pub(super) fn any_repeat(self) -> bool {
-        use rayon::slice::ParallelSliceMut;
-        match self {
-            IdCheck::Exact(_) => false,
-            IdCheck::Collect(mut hashes, _) => {
-                hashes.par_sort_unstable();
-                hashes.windows(2).any(|pair| pair[0] == pair[1])
+            IdCheck::Known { repeats, next, at } => {
+                let row = *next;
+                *next += 1;
+                if repeats.get(*at) == Some(&row) {
+                    *at += 1;
+                    false
+                } else {
+                    true
+                }
             }
         }
     }

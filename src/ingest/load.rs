@@ -135,34 +135,180 @@ pub(super) fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result
     values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
 }
 
-/// sessions.csv. Read once collecting the ids' hashes; only an export with a repeated session_id
-/// is read a second time, rejecting each repeat on its line.
-pub(super) fn load_sessions(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<(Sessions, FileReport)> {
-    let mut trial_ids = ids.clone();
-    let (sessions, report, check) =
-        read_sessions(dir, config, &mut trial_ids, IdCheck::Collect(Vec::new(), PlFixedStateQuality::default()))?;
-    if !check.any_repeat() {
-        *ids = trial_ids;
-        return Ok((sessions, report));
+/// How sessions.csv is cut into parts: `CASELOAD_PART_BYTES` when set (0 reads it in one part),
+/// else four parts per core for a file of 64 MiB or more, one part below.
+fn sessions_split(dir: &Path, config: &Inputs) -> Result<Split> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    if let Some(text) = std::env::var_os("CASELOAD_PART_BYTES").filter(|t| !t.is_empty()) {
+        let text = text.to_string_lossy();
+        return match text.trim().parse::<u64>() {
+            Ok(0) => Ok(Split::One),
+            Ok(bytes) => Ok(Split::Bytes(bytes)),
+            Err(_) => Err(Error::Data(format!("CASELOAD_PART_BYTES={text}: not a whole number of bytes"))),
+        };
     }
-    drop(sessions);
-    crate::log::debug(&format!("{SESSIONS}: repeated session_id; reading it again to reject each repeat"));
-    let (sessions, report, _) = read_sessions(dir, config, ids, IdCheck::Exact(SeenIds::default()))?;
-    Ok((sessions, report))
+    let source = table(config, SESSIONS, &[], false).source().to_owned();
+    let size = std::fs::metadata(dir.join(source)).map_or(0, |m| m.len());
+    if size < 64 << 20 || threads < 2 {
+        return Ok(Split::One);
+    }
+    Ok(Split::Bytes(size / (4 * threads) + 1))
 }
 
-pub(super) fn read_sessions(
+/// One part of sessions.csv as read: its rows, the ids it met and its duplicate check.
+struct SessionsPart {
+    sessions: Sessions,
+    ids: Ids,
+    check: IdCheck,
+    /// Scratch space for normalising a status.
+    status: String,
+}
+
+/// sessions.csv, in parts on all cores. Read once collecting the ids' hashes; only an export with
+/// a repeated session_id is read a second time, rejecting each repeat after the first on its line.
+pub(super) fn load_sessions(
     dir: &Path,
     config: &Inputs,
     ids: &mut Ids,
-    mut seen: IdCheck,
-) -> Result<(Sessions, FileReport, IdCheck)> {
+    split: &Split,
+) -> Result<(Sessions, FileReport)> {
+    let (parts, report, starts) = read_sessions(dir, config, split, |_| IdCheck::collect())?;
+    let repeats = repeated(&parts);
+    if repeats.is_empty() {
+        return Ok((merge(parts, ids, &report), report));
+    }
+    // Where each part's accepted rows begin, counted from the top.
+    let mut first_row = Vec::with_capacity(parts.len());
+    let mut rows = 0u64;
+    for part in &parts {
+        first_row.push(rows);
+        rows += part.sessions.len() as u64;
+    }
+    drop(parts);
+    crate::log::debug(&format!("{SESSIONS}: repeated session_id; reading it again to reject each repeat"));
+    let (parts, report, _) = read_sessions(dir, config, &Split::Starts(starts), |index| {
+        let begin = first_row.get(index).copied().unwrap_or(rows);
+        let end = first_row.get(index + 1).copied().unwrap_or(rows);
+        let repeats = repeats.iter().copied().filter(|r| (begin..end).contains(r)).collect();
+        IdCheck::Known { repeats, next: begin, at: 0 }
+    })?;
+    Ok((merge(parts, ids, &report), report))
+}
+
+/// The accepted rows (numbered from 0 in file order) whose session_id an earlier accepted row
+/// has: a sort of every id's hash, then, only if two are equal, one pass in file order.
+fn repeated(parts: &[SessionsPart]) -> Vec<u64> {
+    use rayon::slice::ParallelSliceMut;
+    let mut sorted: Vec<u64> = Vec::with_capacity(parts.iter().map(|p| p.sessions.len()).sum());
+    for part in parts {
+        if let IdCheck::Collect(hashes, _) = &part.check {
+            sorted.extend_from_slice(hashes);
+        }
+    }
+    sorted.par_sort_unstable();
+    let twice: PlHashSet<u64> = sorted.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    drop(sorted);
+    if twice.is_empty() {
+        return Vec::new();
+    }
+    let mut seen = PlHashSet::default();
+    let mut repeats = Vec::new();
+    let mut row = 0u64;
+    for part in parts {
+        if let IdCheck::Collect(hashes, _) = &part.check {
+            for hash in hashes {
+                if twice.contains(hash) && !seen.insert(*hash) {
+                    repeats.push(row);
+                }
+                row += 1;
+            }
+        }
+    }
+    repeats
+}
+
+/// The parts joined in file order, their ids merged into `ids`.
+fn merge(parts: Vec<SessionsPart>, ids: &mut Ids, report: &FileReport) -> Sessions {
+    let mut renumberings = Vec::with_capacity(parts.len());
+    let mut parts = parts;
+    for part in &mut parts {
+        let own = std::mem::take(&mut part.ids);
+        if ids.clinics.is_empty() && ids.clinicians.is_empty() && ids.clients.is_empty() {
+            // The first part's codes stand as they are.
+            *ids = own;
+            renumberings.push(None);
+        } else {
+            renumberings.push(Some(Renumbering {
+                clinics: ids.clinics.absorb(&own.clinics),
+                clinicians: ids.clinicians.absorb(&own.clinicians),
+                clients: ids.clients.absorb(&own.clients),
+            }));
+        }
+    }
+    let mut sessions = if parts.len() == 1 && renumberings[0].is_none() {
+        parts.pop().map(|p| p.sessions).unwrap_or_default()
+    } else {
+        let total: usize = parts.iter().map(|p| p.sessions.len()).sum();
+        let mut all = Sessions::default();
+        // Column by column, each part's column freed as it is copied: at most one column more
+        // than the parts hold is alive at a time.
+        macro_rules! join {
+            ($column:ident) => {{
+                let mut joined = Vec::with_capacity(total);
+                for part in &mut parts {
+                    joined.append(&mut std::mem::take(&mut part.sessions.$column));
+                }
+                all.$column = joined;
+            }};
+            ($column:ident, $kind:ident) => {{
+                let mut joined = Vec::with_capacity(total);
+                for (part, renumbering) in parts.iter_mut().zip(&renumberings) {
+                    let codes = std::mem::take(&mut part.sessions.$column);
+                    match renumbering {
+                        Some(r) => joined.extend(codes.iter().map(|&c| r.$kind[c as usize])),
+                        None => joined.extend_from_slice(&codes),
+                    }
+                }
+                all.$column = joined;
+            }};
+        }
+        join!(clinic, clinics);
+        join!(clinician, clinicians);
+        join!(client, clients);
+        join!(start);
+        join!(duration);
+        join!(status);
+        join!(session_type);
+        join!(note_signed);
+        join!(high_acuity);
+        all
+    };
+    // A column a mapping sets to one value carries no variation: not exported, not zero.
+    let exported = |column: &str| report.columns.contains(&column) && !report.constants.contains(&column);
+    sessions.has_note_signed = exported("note_signed_at");
+    sessions.has_high_acuity = exported("high_acuity");
+    sessions.status_constant = report.constants.contains(&"status");
+    sessions
+}
+
+/// Reads sessions.csv in parts; `check(index)` gives part `index` its duplicate check.
+fn read_sessions(
+    dir: &Path,
+    config: &Inputs,
+    split: &Split,
+    check: impl Fn(usize) -> IdCheck + Sync,
+) -> Result<(Vec<SessionsPart>, FileReport, Vec<u64>)> {
     let specs = SESSIONS_COLUMNS;
-    let mut sessions = Sessions::with_capacity(estimated_rows(dir, &table(config, SESSIONS, &specs, false)));
-    let mut status_buffer = String::new();
-    // Hashed by the caller on the other core (see `load_unchecked`).
-    let sessions_table = Table { hash: false, ..table(config, SESSIONS, &specs, false) };
-    let report = read_table(dir, &sessions_table, |row, _line| {
+    let sessions_table = table(config, SESSIONS, &specs, false);
+    let estimate = estimated_rows(dir, &sessions_table) as u64;
+    let size = std::fs::metadata(dir.join(sessions_table.source())).map_or(0, |m| m.len()).max(1);
+    let make = |index: usize, bytes: u64| SessionsPart {
+        sessions: Sessions::with_capacity((estimate.saturating_mul(bytes) / size) as usize + 16),
+        ids: Ids::default(),
+        check: check(index),
+        status: String::new(),
+    };
+    let parts = read_table_parts(dir, &sessions_table, split, make, |part, row, _line| {
         let session_id = nonempty(row, 0, "session_id")?;
         let clinic = nonempty(row, 1, "clinic_id")?;
         let clinician = nonempty(row, 2, "clinician_id")?;
@@ -187,7 +333,7 @@ pub(super) fn read_sessions(
             seconds
         };
         let status_text = row.get(7)?;
-        let status = values::parse_status(status_text, &mut status_buffer)
+        let status = values::parse_status(status_text, &mut part.status)
             .ok_or_else(|| CellError::new("status", "unknown status", status_text))?;
         let type_text = row.get(8)?;
         let session_type = values::parse_session_type(type_text)
@@ -195,9 +341,10 @@ pub(super) fn read_sessions(
         let note_signed = moment_cell(row, 9, "note_signed_at")?;
         let high_acuity = bool_cell(row, 10, "high_acuity")?;
         // Checked last, so that a row rejected for another reason does not claim its id.
-        if !seen.first_time(session_id) {
+        if !part.check.first_time(session_id) {
             return Err(CellError::new("session_id", "duplicate id", session_id));
         }
+        let (sessions, ids) = (&mut part.sessions, &mut part.ids);
         sessions.clinic.push(ids.clinics.code(clinic));
         sessions.clinician.push(ids.clinicians.code(clinician));
         sessions.client.push(ids.clients.code(client));
@@ -211,16 +358,12 @@ pub(super) fn read_sessions(
         Ok(())
     })?
     .ok_or_else(|| Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() })?;
+    let Parts { report, states, starts } = parts;
     if !report.columns.contains(&"duration_min") && !report.columns.contains(&"end") {
         let file = config.mapping.get("sessions").and_then(|m| m.source.clone()).unwrap_or_else(|| SESSIONS.into());
         return Err(Error::MissingOneOf { file, line: 1, columns: "`duration_min` or `end`".into() });
     }
-    // A column a mapping sets to one value carries no variation: not exported, not zero.
-    let exported = |column: &str| report.columns.contains(&column) && !report.constants.contains(&column);
-    sessions.has_note_signed = exported("note_signed_at");
-    sessions.has_high_acuity = exported("high_acuity");
-    sessions.status_constant = report.constants.contains(&"status");
-    Ok((sessions, report, seen))
+    Ok((states, report, starts))
 }
 
 pub(super) fn load_admin(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
@@ -416,10 +559,22 @@ pub fn validate(dir: &Path, config: &Config, strict: bool) -> Result<Validation>
 
 /// Reads the input folder without judging reject shares (`validate` reports them first).
 pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
+    load_in_parts(dir, config, None)
+}
+
+/// `load_unchecked` with sessions.csv cut into parts of about `part_bytes` bytes (0: one part, as
+/// a read on one core; None: as `CASELOAD_PART_BYTES` says, else four parts per core for a large
+/// file). Every result is the same whatever the parts; tests compare them.
+pub fn load_in_parts(dir: &Path, config: &Config, part_bytes: Option<u64>) -> Result<Dataset> {
     if !dir.is_dir() {
         return Err(Error::MissingFile { file: SESSIONS.into(), dir: dir.to_owned() });
     }
     let config = &Inputs::new(dir, config)?;
+    let split = match part_bytes {
+        Some(0) => Split::One,
+        Some(bytes) => Split::Bytes(bytes),
+        None => sessions_split(dir, config)?,
+    };
     // sessions.csv on one core, the other files on the other, each with its own ids; the second
     // set of codes is then mapped onto the first. Errors are reported in file order.
     let mut ids = Ids::default();
@@ -436,7 +591,7 @@ pub fn load_unchecked(dir: &Path, config: &Config) -> Result<Dataset> {
             let sessions_sha256 = reader::sha256_file(&dir.join(sessions_source));
             (waitlist, admin, roster, wellbeing, sessions_sha256)
         });
-        let sessions = load_sessions(dir, config, &mut ids);
+        let sessions = load_sessions(dir, config, &mut ids, &split);
         (sessions, others.join())
     });
     let (mut sessions, mut sessions_report) = sessions?;

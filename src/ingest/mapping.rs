@@ -8,7 +8,6 @@ use chrono_tz::Tz;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use super::columns::{self, CellError, ColumnSpec};
@@ -347,8 +346,6 @@ pub struct Plan {
     clock: Option<Clock>,
     /// Every column is read as is: the reader's fast path applies.
     pub passthrough: bool,
-    /// Per lookup column with a fallback: how many rows used it.
-    unmatched: RefCell<BTreeMap<usize, u64>>,
 }
 
 /// Why a header could not be matched to the mapping: every column that is missing, at once, so
@@ -487,7 +484,6 @@ impl Plan {
             duration_unit: mapping.duration_unit,
             clock,
             passthrough,
-            unmatched: RefCell::default(),
         })
     }
 
@@ -511,10 +507,16 @@ impl Plan {
         matches!(self.columns[index].source, Source::Constant(_))
     }
 
-    /// Per lookup column that used its fallback: the column's label, the other table and the rows.
-    pub fn unmatched(&self) -> Vec<(String, String, u64)> {
-        let mut taken = self.unmatched.borrow_mut();
-        std::mem::take(&mut *taken)
+    /// Whether a column is derived from the row's line number (then a file is read in one part,
+    /// where every line number is known as the row is read).
+    pub fn uses_line(&self) -> bool {
+        self.columns.iter().any(|c| matches!(c.source, Source::RowNumber))
+    }
+
+    /// Per lookup column that used its fallback (`counts`, by column, as `apply` counted them):
+    /// the column's label, the other table and the rows.
+    pub fn unmatched(&self, counts: BTreeMap<usize, u64>) -> Vec<(String, String, u64)> {
+        counts
             .into_iter()
             .map(|(i, u)| {
                 let table = match &self.columns[i].source {
@@ -532,8 +534,15 @@ impl Plan {
     }
 
     /// Rewrites one record (on line `line`) into canonical text, one string per canonical column.
-    /// Lookups come last, once the key columns they read are in canonical form.
-    pub fn apply(&self, record: &csv::ByteRecord, line: u64, out: &mut [String]) -> Result<(), CellError> {
+    /// Lookups come last, once the key columns they read are in canonical form; a lookup that takes
+    /// its fallback is counted in `unmatched`, by column.
+    pub fn apply(
+        &self,
+        record: &csv::ByteRecord,
+        line: u64,
+        out: &mut [String],
+        unmatched: &mut BTreeMap<usize, u64>,
+    ) -> Result<(), CellError> {
         for (plan, slot) in self.columns.iter().zip(out.iter_mut()) {
             slot.clear();
             let text: Cow<str> = match &plan.source {
@@ -612,7 +621,7 @@ impl Plan {
             let value = match (values.get(&key), fallback) {
                 (Some(value), _) => value.clone(),
                 (None, Some(fallback)) => {
-                    *self.unmatched.borrow_mut().entry(index).or_default() += 1;
+                    *unmatched.entry(index).or_default() += 1;
                     fallback.clone()
                 }
                 (None, None) => {
@@ -758,7 +767,7 @@ mod tests {
     fn apply(plan: &Plan, cells: &[&str]) -> Result<Vec<String>, String> {
         let record = csv::ByteRecord::from(cells.to_vec());
         let mut out = vec![String::new(); 3];
-        plan.apply(&record, 2, &mut out).map_err(|e| e.reason)?;
+        plan.apply(&record, 2, &mut out, &mut BTreeMap::new()).map_err(|e| e.reason)?;
         Ok(out)
     }
 
@@ -831,9 +840,12 @@ mod tests {
         );
         let plan = Plan::resolve(Some(&mapping), &specs, &keys, &keys, &[false; 3], &HashMap::new()).ok().unwrap();
         let mut out = vec![String::new(); 3];
-        plan.apply(&csv::ByteRecord::from(vec!["x", "y", "Cliént CL01-P000001"]), 7, &mut out).unwrap();
+        plan.apply(&csv::ByteRecord::from(vec!["x", "y", "Cliént CL01-P000001"]), 7, &mut out, &mut BTreeMap::new())
+            .unwrap();
         assert_eq!(out, ["x|y", "", "CL01-P000001"]);
-        let err = plan.apply(&csv::ByteRecord::from(vec!["x", "y", "nobody"]), 8, &mut out).unwrap_err();
+        let err = plan
+            .apply(&csv::ByteRecord::from(vec!["x", "y", "nobody"]), 8, &mut out, &mut BTreeMap::new())
+            .unwrap_err();
         assert_eq!(err.reason, r"does not match pattern `CL\d+-P\d+`");
         let mut mapping = Mapping::default();
         mapping.derive.insert("session_id".into(), Derive { row_number: true, ..Default::default() });
@@ -845,9 +857,9 @@ mod tests {
         let header = ["key"];
         let keys: Vec<String> = header.iter().map(|h| h.to_string()).collect();
         let plan = Plan::resolve(Some(&mapping), &specs, &keys, &keys, &[false], &lookups).ok().unwrap();
-        plan.apply(&csv::ByteRecord::from(vec!["k1"]), 9, &mut out).unwrap();
+        plan.apply(&csv::ByteRecord::from(vec!["k1"]), 9, &mut out, &mut BTreeMap::new()).unwrap();
         assert_eq!(out, ["9", "k1", "C1"]);
-        let err = plan.apply(&csv::ByteRecord::from(vec!["k2"]), 10, &mut out).unwrap_err();
+        let err = plan.apply(&csv::ByteRecord::from(vec!["k2"]), 10, &mut out, &mut BTreeMap::new()).unwrap_err();
         assert_eq!((err.reason.as_str(), err.value.as_str()), ("key not found in clinicians.csv", "k2"));
     }
 

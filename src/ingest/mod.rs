@@ -23,7 +23,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::dates::{self, Day, Moment, MomentError};
 use crate::error::{Error, Result};
-use reader::{read_table, FileReport, Row, Table};
+use reader::{read_table, read_table_parts, FileReport, Parts, Row, Split, Table};
 use values::{Category, SessionType, Status, Urgency};
 
 pub use columns::*;

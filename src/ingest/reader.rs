@@ -95,7 +95,13 @@ struct HashingReader<R> {
     hasher: Option<Sha256>,
     bytes: u64,
     /// The file's line of the progress display (nothing without a terminal).
-    progress: crate::progress::Bar,
+    progress: crate::progress::Ticker,
+}
+
+impl<R> HashingReader<R> {
+    fn new(inner: R, hash: bool, progress: crate::progress::Ticker) -> HashingReader<R> {
+        HashingReader { inner, hasher: hash.then(Sha256::new), bytes: 0, progress }
+    }
 }
 
 impl<R: Read> Read for HashingReader<R> {
@@ -265,16 +271,70 @@ pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     }
 }
 
-/// Reads the table's file (the mapping's `source`, else the canonical name) row by row.
-/// `parse_row` turns a row into typed values (kept by the caller) or a cell error, which becomes a
-/// reject. Returns `Ok(None)` when the file is absent and optional.
-pub fn read_table(
-    dir: &Path,
-    table: &Table,
-    mut parse_row: impl FnMut(&Row, u64) -> std::result::Result<(), CellError>,
-) -> Result<Option<FileReport>> {
+/// How a file is cut into parts read on several threads. Every part starts where a record may
+/// start, just after a line break; whether it really does (and not inside a quoted field) is
+/// checked as the parts are joined, so the result is that of one read from the top in every case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Split {
+    /// One part, read on the calling thread.
+    One,
+    /// Parts of about this many bytes.
+    Bytes(u64),
+    /// The parts' starts as an earlier read of the same file used them (`Parts::starts`).
+    Starts(Vec<u64>),
+}
+
+/// What a read in parts returns: the file's report, each part's own state in file order, and
+/// where the parts that were used start (for a second read of the same file).
+pub struct Parts<S> {
+    pub report: FileReport,
+    pub states: Vec<S>,
+    pub starts: Vec<u64>,
+}
+
+/// Everything the header decided, shared by the parts of one file.
+struct Opened<'a> {
+    table: &'a Table<'a>,
+    file: &'a str,
+    path: std::path::PathBuf,
+    size: u64,
+    delimiter: u8,
+    encoding: Encoding,
+    /// 1 when the header ends with CRLF (see `read_table`).
+    line_shift: u64,
+    raw: Vec<String>,
+    width: usize,
+    plan: Plan,
+    positions: Vec<Option<usize>>,
+    id_columns: Vec<usize>,
+    /// Where the first data record may start (just after the header).
+    data_start: u64,
+    report: FileReport,
+    progress: crate::progress::Bar,
+}
+
+type HeaderReader = csv::Reader<Decoded<HashingReader<BufReader<File>>>>;
+
+/// What one part's scan found.
+#[derive(Default)]
+struct Scanned {
+    rows_read: u64,
+    rows_accepted: u64,
+    rejects: Vec<Reject>,
+    unmatched: BTreeMap<usize, u64>,
+    /// The part (by index) at whose start this scan ended between two records; None at the end
+    /// of the file.
+    ended_at: Option<usize>,
+    /// Line breaks read from the part's start to where it ended (when it ended at a part).
+    newlines: u64,
+    /// Bytes read from the part's start (to the end of the file for the last part used).
+    bytes: u64,
+}
+
+/// Opens the table's file and reads its header; `Ok(None)` when the file is absent and optional.
+fn open<'a>(dir: &Path, table: &'a Table<'a>) -> Result<Option<(Opened<'a>, HeaderReader)>> {
     let columns = table.columns;
-    let file: &str = table.mapping.and_then(|m| m.source.as_deref()).unwrap_or(table.file);
+    let file: &str = table.source();
     let path = dir.join(file);
     let handle = match File::open(&path) {
         Ok(handle) => handle,
@@ -305,21 +365,15 @@ pub fn read_table(
     let line_shift = u64::from(first_line.ends_with(b"\r") && first.len() > first_line.len());
     let size = buffered.get_ref().metadata().map_or(0, |m| m.len());
     let progress = crate::progress::file(file, size);
-    let hashing = HashingReader { inner: buffered, hasher: table.hash.then(Sha256::new), bytes: 0, progress };
+    let hashing = HashingReader::new(buffered, table.hash, progress.ticker());
     let decoded = match encoding {
         Encoding::Utf8 => Decoded::Utf8(hashing),
         Encoding::Windows1252 => Decoded::Windows1252 { inner: hashing, raw: Vec::new(), text: Vec::new(), at: 0 },
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(decoded);
+    let mut reader = csv_reader(delimiter, decoded);
 
     let mut record = csv::ByteRecord::new();
-    let not_csv = |line: u64, e: csv::Error| Error::NotCsv { file: file.to_owned(), line, reason: e.to_string() };
-    if !reader.read_byte_record(&mut record).map_err(|e| not_csv(1, e))? {
+    if !reader.read_byte_record(&mut record).map_err(|e| not_csv(file, 1, e))? {
         return Err(Error::EmptyFile { file: file.to_owned() });
     }
     let raw: Vec<String> = record.iter().map(header_text).collect();
@@ -383,19 +437,82 @@ pub fn read_table(
             ));
         }
     }
+    let data_start = reader.position().byte();
+    let opened = Opened {
+        table,
+        file,
+        path,
+        size,
+        delimiter,
+        encoding,
+        line_shift,
+        width: header.len(),
+        raw,
+        plan,
+        positions,
+        id_columns,
+        data_start,
+        report,
+        progress,
+    };
+    Ok(Some((opened, reader)))
+}
+
+fn csv_reader<R: Read>(delimiter: u8, inner: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(inner)
+}
+
+fn not_csv(file: &str, line: u64, e: csv::Error) -> Error {
+    Error::NotCsv { file: file.to_owned(), line, reason: e.to_string() }
+}
+
+/// Reads records until the end of the file or until the reader stands between two records
+/// exactly where one of the `later` parts starts. `base` is the file offset of the reader's
+/// first byte, and `first_later` the index of `later[0]` among all parts. Lines are counted
+/// from the reader's first byte; the caller adds the lines before it.
+fn scan<R: Read>(
+    o: &Opened,
+    reader: &mut csv::Reader<R>,
+    base: u64,
+    later: &[u64],
+    first_later: usize,
+    out: &mut Scanned,
+    parse_row: &mut dyn FnMut(&Row, u64) -> std::result::Result<(), CellError>,
+) -> Result<()> {
+    let (columns, table, file, plan) = (o.table.columns, o.table, o.file, &o.plan);
+    let mut record = csv::ByteRecord::new();
     let mut mapped = vec![String::new(); columns.len()];
+    let mut next = 0;
     loop {
-        let line = reader.position().line() + line_shift;
+        let at = base + reader.position().byte();
+        while let Some(&start) = later.get(next) {
+            if at < start {
+                break;
+            }
+            if at == start {
+                out.ended_at = Some(first_later + next);
+                out.newlines = reader.position().line() - 1;
+                return Ok(());
+            }
+            // A record ran across this start: the part there began inside it.
+            next += 1;
+        }
+        let line = reader.position().line() + o.line_shift;
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 // An I/O failure mid-file is not a data problem of one row.
                 if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(not_csv(line, e));
+                    return Err(not_csv(file, line, e));
                 }
-                report.rows_read += 1;
-                report.rejects.push(Reject {
+                out.rows_read += 1;
+                out.rejects.push(Reject {
                     line,
                     column: String::new(),
                     reason: "malformed CSV row".into(),
@@ -404,54 +521,55 @@ pub fn read_table(
                 continue;
             }
         }
-        let line = record.position().map_or(line, |p| p.line() + line_shift);
-        report.rows_read += 1;
-        if record.len() != header.len() {
+        let line = record.position().map_or(line, |p| p.line() + o.line_shift);
+        out.rows_read += 1;
+        if record.len() != o.width {
             let blank = record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace));
             if blank {
-                report.rows_read -= 1;
+                out.rows_read -= 1;
                 continue;
             }
-            report.rejects.push(Reject {
+            out.rejects.push(Reject {
                 line,
                 column: String::new(),
                 reason: "wrong number of fields".into(),
-                value: format!("expected {}, found {}", header.len(), record.len()),
+                value: format!("expected {}, found {}", o.width, record.len()),
             });
             continue;
         }
         // A NUL byte is no part of any id, date or number: the row is unreadable, like invalid UTF-8.
         if record.as_slice().contains(&0) {
             let field = (0..record.len()).find(|&i| record.get(i).is_some_and(|f| f.contains(&0))).unwrap_or(0);
-            report.rejects.push(Reject {
+            out.rejects.push(Reject {
                 line,
-                column: raw.get(field).cloned().unwrap_or_default(),
+                column: o.raw.get(field).cloned().unwrap_or_default(),
                 reason: "NUL byte in cell".into(),
                 value: String::from_utf8_lossy(record.get(field).unwrap_or_default()).replace('\0', "\\0"),
             });
             continue;
         }
+        let rejects = &mut out.rejects;
         let mut reject = |cell: CellError| {
             // Rejects name the export's own column, which is the canonical one on a canonical file.
             let column = match columns.iter().position(|c| c.name == cell.column) {
                 Some(i) if !plan.passthrough || table.mapping.is_some() => plan.label(i).to_owned(),
                 _ => cell.column.into_owned(),
             };
-            report.rejects.push(Reject { line, column, reason: cell.reason, value: cell.value });
+            rejects.push(Reject { line, column, reason: cell.reason, value: cell.value });
         };
         if !plan.passthrough {
-            if let Err(cell) = plan.apply(&record, line, &mut mapped) {
+            if let Err(cell) = plan.apply(&record, line, &mut mapped, &mut out.unmatched) {
                 reject(cell);
                 continue;
             }
         }
         let row = Row {
             record: &record,
-            positions: &positions,
+            positions: &o.positions,
             names: columns,
             mapped: (!plan.passthrough).then_some(mapped.as_slice()),
         };
-        for &i in &id_columns {
+        for &i in &o.id_columns {
             if let Some(what) = row.get(i).ok().and_then(privacy::contact_value) {
                 return Err(Error::Identifier {
                     file: file.to_owned(),
@@ -462,21 +580,196 @@ pub fn read_table(
             }
         }
         match parse_row(&row, line) {
-            Ok(()) => report.rows_accepted += 1,
+            Ok(()) => out.rows_accepted += 1,
             Err(cell) => reject(cell),
         }
     }
-    for (label, other, unmatched) in plan.unmatched() {
+    out.ended_at = None;
+    Ok(())
+}
+
+/// The file's report once its parts are read: the header's findings, the rows and rejects of
+/// every part in file order, and the lookups that took a fallback.
+fn finish(mut o: Opened, scans: Vec<Scanned>, sha256: Option<String>) -> FileReport {
+    let mut report = std::mem::take(&mut o.report);
+    let mut unmatched = BTreeMap::new();
+    for scan in scans {
+        report.rows_read += scan.rows_read;
+        report.rows_accepted += scan.rows_accepted;
+        report.rejects.extend(scan.rejects);
+        for (column, n) in scan.unmatched {
+            *unmatched.entry(column).or_insert(0) += n;
+        }
+        report.bytes = scan.bytes;
+    }
+    for (label, other, unmatched) in o.plan.unmatched(unmatched) {
         report
             .warnings
             .push(format!("{unmatched} row(s) have a key that {other}.csv lacks; {label} took the mapping's fallback"));
     }
+    report.sha256 = sha256.unwrap_or_default();
+    report
+}
+
+/// Reads the table's file (the mapping's `source`, else the canonical name) row by row.
+/// `parse_row` turns a row into typed values (kept by the caller) or a cell error, which becomes a
+/// reject. Returns `Ok(None)` when the file is absent and optional.
+pub fn read_table(
+    dir: &Path,
+    table: &Table,
+    mut parse_row: impl FnMut(&Row, u64) -> std::result::Result<(), CellError>,
+) -> Result<Option<FileReport>> {
+    let Some((opened, mut reader)) = open(dir, table)? else { return Ok(None) };
+    let mut scanned = Scanned::default();
+    scan(&opened, &mut reader, 0, &[], 0, &mut scanned, &mut parse_row)?;
     let hashing = reader.into_inner().into_inner();
-    report.bytes = hashing.bytes;
-    if let Some(hasher) = hashing.hasher {
-        report.sha256 = format!("{:x}", hasher.finalize());
+    scanned.bytes = hashing.bytes;
+    let sha256 = hashing.hasher.map(|h| format!("{:x}", h.finalize()));
+    Ok(Some(finish(opened, vec![scanned], sha256)))
+}
+
+/// Where the parts of a file start: just after a line break near every `part_bytes`, past the
+/// header, never where the next line begins with a byte-order mark (a fresh reader would drop it).
+/// In a CRLF file a part starts on the line feed, where a reader from the top stands after a record.
+fn part_starts(o: &Opened, part_bytes: u64) -> std::io::Result<Vec<u64>> {
+    use std::io::{Seek, SeekFrom};
+    let mut starts = vec![0];
+    if part_bytes == 0 || o.encoding != Encoding::Utf8 || o.plan.uses_line() {
+        return Ok(starts);
     }
-    Ok(Some(report))
+    let mut handle = File::open(&o.path)?;
+    let mut window = vec![0u8; 1 << 16];
+    let mut candidate = o.data_start + part_bytes;
+    while candidate + 1 < o.size {
+        handle.seek(SeekFrom::Start(candidate))?;
+        let n = handle.read(&mut window)?;
+        let found = window[..n].iter().position(|&b| b == b'\n').map(|i| candidate + i as u64 + 1);
+        match found {
+            Some(after) if after < o.size => {
+                let peek = &window[(after - candidate) as usize..n];
+                if !peek.starts_with(&[0xef, 0xbb, 0xbf]) && after - o.line_shift > o.data_start {
+                    starts.push(after - o.line_shift);
+                }
+                candidate = (after + part_bytes).max(candidate + 1);
+            }
+            Some(_) => break,
+            // No line break in the window: look again further on.
+            None if n > 0 => candidate += n as u64,
+            None => break,
+        }
+    }
+    Ok(starts)
+}
+
+/// One part's outcome, once a thread has read it.
+type PartRead<S> = Option<Result<(Scanned, S)>>;
+
+/// Reads the table's file like `read_table`, in parts on all cores: `make(index, bytes)` gives
+/// each part its own state, which `parse_row` fills. A part that began inside a quoted field is dropped,
+/// the part before it reading on past its end, so rows, rejects, line numbers and the order of
+/// both are those of one read from the top. The file is not hashed (`Table::hash` is ignored).
+pub fn read_table_parts<S: Send>(
+    dir: &Path,
+    table: &Table,
+    split: &Split,
+    make: impl Fn(usize, u64) -> S + Sync,
+    parse_row: impl Fn(&mut S, &Row, u64) -> std::result::Result<(), CellError> + Sync,
+) -> Result<Option<Parts<S>>> {
+    let table = &Table { hash: false, ..*table };
+    let Some((opened, header_reader)) = open(dir, table)? else { return Ok(None) };
+    let unreadable = |source| Error::Unreadable { file: opened.file.to_owned(), source };
+    let starts = match split {
+        Split::One => vec![0],
+        Split::Bytes(bytes) => part_starts(&opened, *bytes).map_err(unreadable)?,
+        Split::Starts(starts) => starts.clone(),
+    };
+    let ends: Vec<u64> = starts.iter().skip(1).copied().chain([opened.size]).collect();
+    let slots: Vec<std::sync::Mutex<PartRead<S>>> = starts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let header_reader = std::sync::Mutex::new(Some(header_reader));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(starts.len());
+    let read_part = |index: usize| -> Result<(Scanned, S)> {
+        let (start, end) = (starts[index], ends[index]);
+        let mut state = make(index, end - start);
+        let mut scanned = Scanned::default();
+        let mut parse = |row: &Row, line: u64| parse_row(&mut state, row, line);
+        let later = &starts[index + 1..];
+        if index == 0 {
+            let taken = header_reader.lock().ok().and_then(|mut r| r.take());
+            let mut reader = taken.ok_or_else(|| Error::Internal {
+                stage: "ingest",
+                message: "the header's reader was taken twice".into(),
+            })?;
+            scan(&opened, &mut reader, 0, later, index + 1, &mut scanned, &mut parse)?;
+            scanned.bytes = reader.into_inner().into_inner().bytes;
+        } else {
+            use std::io::{Seek, SeekFrom};
+            let mut handle = File::open(&opened.path).map_err(unreadable)?;
+            handle.seek(SeekFrom::Start(start)).map_err(unreadable)?;
+            let buffered = BufReader::with_capacity(1 << 20, handle);
+            let hashing = HashingReader::new(buffered, false, opened.progress.ticker());
+            let mut reader = csv_reader(opened.delimiter, hashing);
+            scan(&opened, &mut reader, start, later, index + 1, &mut scanned, &mut parse)?;
+            scanned.bytes = reader.into_inner().bytes;
+        }
+        Ok((scanned, state))
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(slot) = slots.get(index) else { break };
+                let result = read_part(index);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    // Join the parts from the top: each used part ends where the next used one starts.
+    let mut results: Vec<PartRead<S>> = slots.into_iter().map(|slot| slot.into_inner().ok().flatten()).collect();
+    let mut lines_before = 0;
+    let mut used = Vec::new();
+    let mut index = 0;
+    let (mut scans, mut states) = (Vec::new(), Vec::new());
+    loop {
+        let result = results[index].take().ok_or_else(|| Error::Internal {
+            stage: "ingest",
+            message: format!("part {index} of {} was not read", opened.file),
+        })?;
+        let (mut scanned, state) = result.map_err(|e| shift_line(e, lines_before))?;
+        for reject in &mut scanned.rejects {
+            reject.line += lines_before;
+        }
+        used.push(index);
+        let ended_at = scanned.ended_at;
+        // The next part's lines follow the line breaks this one read up to its start.
+        lines_before += scanned.newlines;
+        scans.push(scanned);
+        states.push(state);
+        match ended_at {
+            Some(next) => index = next,
+            None => break,
+        }
+    }
+    // The last part used read to the end of the file.
+    if let (Some(last), Some(&index)) = (scans.last_mut(), used.last()) {
+        last.bytes += starts[index];
+    }
+    let starts = used.iter().map(|&i| starts[i]).collect();
+    let report = finish(opened, scans, None);
+    Ok(Some(Parts { report, states, starts }))
+}
+
+/// An error found in a part, with its line counted from the top of the file.
+fn shift_line(error: Error, lines_before: u64) -> Error {
+    match error {
+        Error::NotCsv { file, line, reason } => Error::NotCsv { file, line: line + lines_before, reason },
+        Error::Identifier { file, line, column, what } => {
+            Error::Identifier { file, line: line + lines_before, column, what }
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]
