@@ -181,7 +181,7 @@ impl Period {
             (0..cw.height()).any(|r| {
                 clinics.get(r) == Some(crate::indicators::ALL_CLINICS)
                     && weeks.get(r) == Some(window.last_week)
-                    && protection.text("clinic_weeks", "risk_high", r).is_some()
+                    && protection.hidden("clinic_weeks", "risk_high", r).is_some()
             })
         };
         let burnout =

@@ -10,7 +10,7 @@
 
 use polars::prelude::*;
 
-use super::tables::{Overrides, Rule, WITHHELD};
+use super::tables::{Hidden, Overrides, Rule};
 
 /// The thresholds of the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +71,9 @@ impl Rounding {
         }
     }
 
-    /// The text of a hidden count: "<8" for counts from 1 to 7.
-    pub fn small_text(self) -> String {
-        format!("<{}", self.hide_max + 1)
+    /// A hidden count: below 8 for counts from 1 to 7.
+    pub fn small(self) -> Hidden {
+        Hidden::Small { below: self.hide_max + 1 }
     }
 
     /// Whether a figure resting on `n` people is withheld (1 to `hide_max`; 0 people give no figure).
@@ -114,7 +114,7 @@ pub fn round_table(frame: &DataFrame, rule: &Rule, rounding: Rounding) -> Polars
             published.push(match value.map(|n| rounding.count(n)) {
                 Some(Rounded::Shown(n)) => Some(n),
                 Some(Rounded::Hidden) => {
-                    overrides.set(column, height, row, rounding.small_text());
+                    overrides.set(column, height, row, rounding.small());
                     None
                 }
                 None => None,
@@ -153,7 +153,7 @@ pub fn round_table(frame: &DataFrame, rule: &Rule, rounding: Rounding) -> Polars
                 _ => None,
             };
             if had && value.is_none() {
-                overrides.set(share, height, row, WITHHELD.to_owned());
+                overrides.set(share, height, row, Hidden::Withheld);
             }
             values.push(value);
         }
@@ -175,7 +175,7 @@ pub fn hide_where(
         .map(|row| {
             let withheld = hide(row) && !original.get(row).is_ok_and(|v| v.is_null());
             if withheld {
-                overrides.set(column, height, row, WITHHELD.to_owned());
+                overrides.set(column, height, row, Hidden::Withheld);
             }
             !withheld
         })

@@ -181,12 +181,13 @@ fn witness(
     best.map(|(_, new)| new)
 }
 
-/// The published text of a count: the number, "<min_cell", or "suppressed".
-pub fn describe(mark: Mark, value: i64, min_cell: i64) -> String {
+/// Why a cell with this mark is hidden; None when it is shown.
+pub fn hidden(mark: Mark, min_cell: u32) -> Option<super::tables::Hidden> {
+    use super::tables::Hidden;
     match mark {
-        Mark::Shown => value.to_string(),
-        Mark::Small => format!("<{min_cell}"),
-        Mark::Complementary => "suppressed".to_owned(),
+        Mark::Shown => None,
+        Mark::Small => Some(Hidden::Small { below: min_cell }),
+        Mark::Complementary => Some(Hidden::Suppressed),
     }
 }
 

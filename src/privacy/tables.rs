@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::rounding::{round_table, Rounded, Rounding};
 use super::staff;
-use super::suppress::{describe, suppress_with, Cube, Mark};
+use super::suppress::{hidden, suppress_with, Cube, Mark};
 use crate::config::Disclosure;
 use crate::indicators::access::CAPACITY_WIDTH;
 use crate::indicators::ALL_CLINICS;
@@ -55,42 +55,56 @@ pub struct Flow<'a> {
     pub step: i64,
 }
 
-/// The published text of a cell that is not shown as its value, by column and row.
+/// Why a published cell does not show its figure. The report decides only how each reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hidden {
+    /// A small count of people, published as a range: from 1 to `below` − 1.
+    Small { below: u32 },
+    /// A count hidden so that no small count can be worked back from the totals (complementary
+    /// suppression).
+    Suppressed,
+    /// A rate, mean, median or staff figure resting on too few people or clinicians, or a figure
+    /// from which a hidden count could be worked back.
+    Withheld,
+}
+
+/// A count as published: its number (rounded where the rule rounds), or why it is hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Shown(i64),
+    Hidden(Hidden),
+}
+
+/// The cells of a table that are not shown as their value, by column and row, and why.
 #[derive(Debug, Default, Clone)]
-pub struct Overrides(BTreeMap<String, Vec<Option<String>>>);
+pub struct Overrides(BTreeMap<String, Vec<Option<Hidden>>>);
 
 impl Overrides {
-    pub fn get(&self, column: &str, row: usize) -> Option<&str> {
-        self.0.get(column)?.get(row)?.as_deref()
+    pub fn get(&self, column: &str, row: usize) -> Option<Hidden> {
+        *self.0.get(column)?.get(row)?
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.values().all(|cells| cells.iter().all(Option::is_none))
     }
 
-    /// How many cells are shown as "<min_cell", "suppressed" and "withheld".
+    /// How many cells are hidden as small, suppressed and withheld.
     pub fn counts(&self) -> [usize; 3] {
         let mut counts = [0; 3];
-        for text in self.0.values().flatten().flatten() {
-            let slot = if text.starts_with('<') {
-                0
-            } else if text == SUPPRESSED {
-                1
-            } else {
-                2
-            };
-            counts[slot] += 1;
+        for hidden in self.0.values().flatten().flatten() {
+            counts[match hidden {
+                Hidden::Small { .. } => 0,
+                Hidden::Suppressed => 1,
+                Hidden::Withheld => 2,
+            }] += 1;
         }
         counts
     }
 
-    pub(crate) fn set(&mut self, column: &str, height: usize, row: usize, text: String) {
-        self.0.entry(column.to_owned()).or_insert_with(|| vec![None; height])[row] = Some(text);
+    pub(crate) fn set(&mut self, column: &str, height: usize, row: usize, hidden: Hidden) {
+        self.0.entry(column.to_owned()).or_insert_with(|| vec![None; height])[row] = Some(hidden);
     }
 }
-
-pub const SUPPRESSED: &str = "suppressed";
-pub const WITHHELD: &str = "withheld";
 
 fn counts(frame: &DataFrame, column: &str) -> PolarsResult<Vec<i64>> {
     Ok(frame.column(column)?.cast(&DataType::Int64)?.i64()?.iter().map(|v| v.unwrap_or(0)).collect())
@@ -210,8 +224,8 @@ pub fn protect_with(
     let mut overrides = Overrides::default();
     let mut masked = frame.clone();
     for (column, column_marks) in &marks {
-        for (row, mark) in column_marks.iter().enumerate().filter(|(_, m)| m.hidden()) {
-            overrides.set(column, height, row, describe(*mark, values[column][row], m));
+        for (row, why) in column_marks.iter().enumerate().filter_map(|(r, mark)| Some((r, hidden(*mark, min_cell)?))) {
+            overrides.set(column, height, row, why);
         }
         let keep: BooleanChunked = column_marks.iter().map(|m| !m.hidden()).collect();
         mask(&mut masked, column, &keep)?;
@@ -222,7 +236,7 @@ pub fn protect_with(
         let Ok(values) = frame.column(column) else { continue };
         for (row, _) in hide.iter().enumerate().filter(|(_, h)| **h) {
             if !values.get(row).is_ok_and(|v| v.is_null()) {
-                overrides.set(column, height, row, WITHHELD.to_owned());
+                overrides.set(column, height, row, Hidden::Withheld);
             }
         }
         mask(&mut masked, column, &hide.iter().map(|h| !h).collect())?;
@@ -234,7 +248,7 @@ pub fn protect_with(
         for (row, &n) in numerator.iter().enumerate() {
             let small = (1..m).contains(&n) && !values.get(row).is_ok_and(|v| v.is_null());
             if small {
-                overrides.set(share, height, row, WITHHELD.to_owned());
+                overrides.set(share, height, row, Hidden::Withheld);
             }
             keep.push(!small);
         }
@@ -247,7 +261,7 @@ pub fn protect_with(
         for (row, &n) in base_values.iter().enumerate() {
             let thin = n < m && !rate_column.get(row).is_ok_and(|v| v.is_null());
             if thin {
-                overrides.set(rate, height, row, WITHHELD.to_owned());
+                overrides.set(rate, height, row, Hidden::Withheld);
             }
             keep.push(!thin);
         }
@@ -513,21 +527,23 @@ impl Protection {
         self.people.map(PeopleRule::threshold)
     }
 
-    /// The text shown in place of a cell of a protected table, if it is not shown as its value.
-    pub fn text(&self, table: &str, column: &str, row: usize) -> Option<&str> {
+    /// Why a cell of a protected table is not shown as its value; None when it is.
+    pub fn hidden(&self, table: &str, column: &str, row: usize) -> Option<Hidden> {
         self.tables.get(table)?.get(column, row)
     }
 
-    /// A count of people served for a sentence or a table without totals, as published: "<8" or
-    /// rounded to 5 (round), "<11" (suppress), or the count.
-    pub fn people(&self, n: i64) -> String {
+    /// A count of people served for a sentence or a table without totals, as published: hidden
+    /// from 1 to 7 or rounded to 5 (round), hidden under min_cell (suppress), or the count.
+    pub fn people(&self, n: i64) -> Count {
         match self.people {
             Some(PeopleRule::Round(r)) => match r.count(n) {
-                Rounded::Shown(v) => v.to_string(),
-                Rounded::Hidden => r.small_text(),
+                Rounded::Shown(v) => Count::Shown(v),
+                Rounded::Hidden => Count::Hidden(r.small()),
             },
-            Some(PeopleRule::Suppress { min_cell }) if (1..i64::from(min_cell)).contains(&n) => format!("<{min_cell}"),
-            _ => n.to_string(),
+            Some(PeopleRule::Suppress { min_cell }) if (1..i64::from(min_cell)).contains(&n) => {
+                Count::Hidden(Hidden::Small { below: min_cell })
+            }
+            _ => Count::Shown(n),
         }
     }
 
@@ -592,7 +608,7 @@ impl Protection {
         // in the network's, which is projected from the network's own flows).
         let clinics = access.capacity.column("clinic")?.u32()?.clone();
         let hidden: std::collections::BTreeSet<u32> = (0..access.capacity.height())
-            .filter(|&r| self.text("capacity", "backlog", r).is_some())
+            .filter(|&r| self.hidden("capacity", "backlog", r).is_some())
             .filter_map(|r| clinics.get(r))
             .collect();
         access.projection.retain(|clinic| !hidden.contains(&clinic));
@@ -683,7 +699,7 @@ impl Protection {
                     (0..waits.height()).any(|r| {
                         waits_clinic[r] == clinic
                             && urgency[r] == Some(level)
-                            && self.text("waits", "still_waiting", r).is_some()
+                            && self.hidden("waits", "still_waiting", r).is_some()
                     })
                 };
                 protect_with(&access.safety, &rules::SAFETY, min_cell, &|column, row| {
@@ -806,7 +822,7 @@ fn round_access(
             [("referrals_per_week", a, arrival[row]), ("starts_per_week", s, starts[row]), ("backlog", b, backlog[row])]
         {
             if value.is_none() && original.is_some() {
-                let text = if column == "backlog" { rounding.small_text() } else { WITHHELD.to_owned() };
+                let text = if column == "backlog" { rounding.small() } else { Hidden::Withheld };
                 overrides.set(column, height, row, text);
             }
         }
@@ -850,7 +866,7 @@ fn round_access(
             (0..height).map(|r| !original.column(name).is_ok_and(|c| c.get(r).is_ok_and(|v| v.is_null()))).collect();
         for row in 0..height {
             if values[row].is_none() && had[row] && overrides.get(name, row).is_none() {
-                overrides.set(name, height, row, WITHHELD.to_owned());
+                overrides.set(name, height, row, Hidden::Withheld);
             }
         }
         let column = Column::new((*name).into(), values);
@@ -898,12 +914,12 @@ fn round_access(
 }
 
 /// What a reader knows of one published count: its smallest and largest possible value.
-fn bounds(published: Option<i64>, text: Option<&str>, rounding: Rounding) -> (i64, i64) {
+fn bounds(published: Option<i64>, hidden: Option<Hidden>, rounding: Rounding) -> (i64, i64) {
     let half = i64::from(rounding.base) / 2;
-    match (published, text) {
+    match (published, hidden) {
         (Some(0), _) => (0, 0),
         (Some(n), _) => ((n - half).max(i64::from(rounding.hide_max) + 1), n + half),
-        (None, Some(t)) if t == WITHHELD => (0, i64::MAX / 4),
+        (None, Some(Hidden::Withheld)) => (0, i64::MAX / 4),
         _ => (1, i64::from(rounding.hide_max)),
     }
 }
@@ -973,7 +989,7 @@ fn guard_backlog_weeks(
     super::rounding::hide_where(published, overrides, "backlog", |r| withheld[r])?;
     for (row, &w) in withheld.iter().enumerate() {
         if w {
-            overrides.set("backlog", height, row, WITHHELD.to_owned());
+            overrides.set("backlog", height, row, Hidden::Withheld);
         }
     }
     Ok(coupled)
@@ -983,14 +999,14 @@ impl Protection {
     /// Counts of clinicians in parts and their total (one line, e.g. clinicians below, between and
     /// above two thresholds) as published under the staff rule: every number when the group has
     /// at least `min_group_clinicians`, "withheld" in place of each otherwise.
-    pub fn line(&self, parts: &[i64], total: i64) -> Vec<String> {
+    pub fn line(&self, parts: &[i64], total: i64) -> Vec<Count> {
         let withheld = self.staff_withheld(total);
         parts
             .iter()
             .copied()
             .chain(std::iter::once(total))
             .enumerate()
-            .map(|(i, v)| if withheld && i < parts.len() { WITHHELD.to_owned() } else { v.to_string() })
+            .map(|(i, v)| if withheld && i < parts.len() { Count::Hidden(Hidden::Withheld) } else { Count::Shown(v) })
             .collect()
     }
 }
@@ -1052,7 +1068,7 @@ fn withhold_unpublished(frame: &mut DataFrame, overrides: &mut Overrides) -> Pol
         let height = clinics.len();
         for (row, &clinic) in clinics.iter().enumerate() {
             if !published_weekly(clinic, column) && overrides.get(column, row).is_some() {
-                overrides.set(column, height, row, WITHHELD.to_owned());
+                overrides.set(column, height, row, Hidden::Withheld);
             }
         }
     }
@@ -1165,7 +1181,7 @@ pub fn protect_access(
         let network_hidden_in_means = |column: &str| {
             network_rows.iter().enumerate().any(|(k, &r)| {
                 mean_from.is_some_and(|from| weeks[r] >= from)
-                    && flows_overrides.get(column, k).is_some_and(|t| t.starts_with('<'))
+                    && matches!(flows_overrides.get(column, k), Some(Hidden::Small { .. }))
             })
         };
         // The clinics' sums add up to the network's: a network sum withheld because a week of it
@@ -1209,8 +1225,8 @@ pub fn protect_access(
             let mut values: Vec<Option<i64>> = optional_counts(waitlist_weeks, column)?;
             for (k, &r) in network_rows.iter().enumerate() {
                 values[r] = network_values[k];
-                if let Some(text) = flows_overrides.get(column, k) {
-                    overrides.set(column, height, r, text.to_owned());
+                if let Some(hidden) = flows_overrides.get(column, k) {
+                    overrides.set(column, height, r, hidden);
                 }
             }
             let dtype = waitlist_weeks.column(column)?.dtype().clone();

@@ -101,7 +101,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let all = row_of(waits, ALL_CLINICS, Some("all"));
     let km = all.and_then(|r| i32_at(waits, "km_median_days", r));
     let completed = all.and_then(|r| f64_at(waits, "completed_median_days", r));
-    let km_withheld = all.is_some_and(|r| input.protection.text("waits", "km_median_days", r).is_some());
+    let km_withheld = all.is_some_and(|r| input.protection.hidden("waits", "km_median_days", r).is_some());
     let survival_title = match (km, completed) {
         _ if km_withheld => "Time to a first appointment".to_owned(),
         (Some(k), Some(c)) => {
@@ -189,7 +189,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
 
 /// A count as a number, or None when suppression hides it.
 fn shown_count(input: &ReportInput, table: &str, frame: &DataFrame, column: &str, row: usize) -> Option<i64> {
-    match input.protection.text(table, column, row) {
+    match input.protection.hidden(table, column, row) {
         Some(_) => None,
         None => Some(i64_at(frame, column, row)),
     }
@@ -233,7 +233,7 @@ fn capacity_bars(input: &ReportInput, capacity: &DataFrame) -> Vec<CapacityBar> 
     rows.into_iter()
         .map(|r| {
             let clinic = u32_at(capacity, "clinic", r);
-            let hidden = |column: &str| input.protection.text("capacity", column, r).is_some();
+            let hidden = |column: &str| input.protection.hidden("capacity", column, r).is_some();
             let extra_fte = match f64_at(capacity, "extra_fte", r) {
                 Some(fte) => Ok(fte),
                 None if hidden("backlog") => Err(format!("withheld: fewer than {threshold} waiting")),
@@ -268,7 +268,7 @@ fn headlines(input: &ReportInput, access: &Access) -> Vec<String> {
     let waits = &access.waits;
     let mut sentences = Vec::new();
     if let Some(r) = row_of(waits, ALL_CLINICS, Some("all"))
-        .filter(|&r| input.protection.text("waits", "km_median_days", r).is_none())
+        .filter(|&r| input.protection.hidden("waits", "km_median_days", r).is_none())
     {
         let longest = access.detail.curves.iter().find(|c| c.urgency == "all").map_or(0, |c| c.last_day);
         let completed = f64_at(waits, "completed_median_days", r);
@@ -305,7 +305,7 @@ fn ask(input: &ReportInput, access: &Access) -> Vec<String> {
     let capacity = &access.capacity;
     let config = input.config;
     let Some(r) = row_of(capacity, ALL_CLINICS, None) else { return Vec::new() };
-    if input.protection.text("capacity", "extra_fte", r).is_some() {
+    if input.protection.hidden("capacity", "extra_fte", r).is_some() {
         return Vec::new();
     }
     let value = |column: &str, row: usize| f64_at(capacity, column, row);
@@ -710,7 +710,7 @@ pub fn safety_callout(page: &mut Page, input: &ReportInput) {
     let missed = levels.iter().any(|&(urgency, _, column)| {
         share(ALL_CLINICS, urgency).is_some_and(|s| s < 1.0)
             || waiting(ALL_CLINICS, column)
-                .is_some_and(|(r, n)| n > 0 || input.protection.text("safety", column, r).is_some())
+                .is_some_and(|(r, n)| n > 0 || input.protection.hidden("safety", column, r).is_some())
     });
     if !missed {
         return;

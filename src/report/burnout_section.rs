@@ -5,12 +5,12 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+use super::cells::WITHHELD;
 use super::charts::{self, Marker};
 use super::html::{escape, Page};
 use super::{capitalise, ReportInput};
 use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
-use crate::privacy::tables::WITHHELD;
 use crate::privacy::Audience;
 
 use crate::indicators::burnout::SESSION_MINUTES;
@@ -263,6 +263,9 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         };
         let [below_text, between_text, over_text, n_text]: [String; 4] = protection
             .line(&[below as i64, (values.len() - below - over) as i64, over as i64], values.len() as i64)
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
             .try_into()
             .unwrap_or_default();
         let median_text =
@@ -378,6 +381,9 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
     let protection = input.protection;
     let [burnout_n, no_burnout_n, matched]: [String; 3] = protection
         .line(&[check.burnout.n as i64, check.no_burnout.n as i64], check.matched as i64)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
         .try_into()
         .unwrap_or_default();
     // Means and shares of a survey group of fewer than min_group_clinicians are withheld.

@@ -1,6 +1,32 @@
 //! Reading one cell of a published frame and formatting it for the page.
 
 use super::*;
+use crate::privacy::tables::{Count, Hidden};
+use std::fmt;
+
+/// What the page and the CSV tables print for a figure withheld.
+pub(crate) const WITHHELD: &str = "withheld";
+
+/// "<8" (a small count, from 1 to 7), "suppressed" or "withheld".
+impl fmt::Display for Hidden {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Hidden::Small { below } => write!(f, "<{below}"),
+            Hidden::Suppressed => f.write_str("suppressed"),
+            Hidden::Withheld => f.write_str(WITHHELD),
+        }
+    }
+}
+
+/// The number, or why it is hidden.
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Count::Shown(n) => write!(f, "{n}"),
+            Count::Hidden(hidden) => hidden.fmt(f),
+        }
+    }
+}
 
 pub(super) fn f64_at(frame: &DataFrame, column: &str, row: usize) -> Option<f64> {
     frame.column(column).ok()?.get(row).ok()?.extract::<f64>()
@@ -97,8 +123,8 @@ pub(super) fn clinic_access_text(
     let Some(access) = input.access else { return show(None) };
     let frame = table(access);
     let row = row_of(frame, clinic, urgency);
-    match row.and_then(|r| input.protection.text(name, column, r)) {
-        Some(text) => text.to_owned(),
+    match row.and_then(|r| input.protection.hidden(name, column, r)) {
+        Some(hidden) => hidden.to_string(),
         None => show(row.and_then(|r| f64_at(frame, column, r))),
     }
 }

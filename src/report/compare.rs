@@ -245,12 +245,12 @@ pub(super) fn export_trend(input: &ReportInput) -> (Points, Points) {
             if ratio.last().is_some_and(|(d, _)| *d >= week) || high.last().is_some_and(|(d, _)| *d >= week) {
                 continue;
             }
-            if protection.text("clinic_weeks", "admin_ratio", r).is_none() {
+            if protection.hidden("clinic_weeks", "admin_ratio", r).is_none() {
                 if let Some(v) = f64_at(frame, "admin_ratio", r) {
                     ratio.push((week, v));
                 }
             }
-            if protection.text("clinic_weeks", "risk_high", r).is_none() && settled.is_none_or(|from| week >= from) {
+            if protection.hidden("clinic_weeks", "risk_high", r).is_none() && settled.is_none_or(|from| week >= from) {
                 if let Some(v) = f64_at(frame, "risk_high", r) {
                     high.push((week, v));
                 }

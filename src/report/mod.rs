@@ -129,8 +129,8 @@ pub struct Comparison<'a> {
 impl ReportInput<'_> {
     /// A count from a protected table as published: the number, "<11", "suppressed" or "withheld".
     pub fn count(&self, table: &str, frame: &DataFrame, column: &str, row: usize) -> String {
-        match self.protection.text(table, column, row) {
-            Some(text) => text.to_owned(),
+        match self.protection.hidden(table, column, row) {
+            Some(hidden) => hidden.to_string(),
             None => i64_at(frame, column, row).to_string(),
         }
     }
@@ -144,8 +144,8 @@ impl ReportInput<'_> {
         row: usize,
         show: impl Fn(Option<f64>) -> String,
     ) -> String {
-        match self.protection.text(table, column, row) {
-            Some(text) => text.to_owned(),
+        match self.protection.hidden(table, column, row) {
+            Some(hidden) => hidden.to_string(),
             None => show(f64_at(frame, column, row)),
         }
     }
@@ -230,7 +230,7 @@ pub struct Totals {
 impl Totals {
     fn text(&self, column: &str, row: usize, show: &dyn Fn(Option<f64>) -> String) -> String {
         match self.overrides.get(column, row) {
-            Some(text) => text.to_owned(),
+            Some(hidden) => hidden.to_string(),
             None => show(f64_at(&self.frame, column, row)),
         }
     }

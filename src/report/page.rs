@@ -15,7 +15,7 @@ pub(super) fn network_weeks(clinic_weeks: &DataFrame, protection: &Protection) -
             direct: f64_at(clinic_weeks, "direct_hours", r).unwrap_or(0.0),
             admin: f64_at(clinic_weeks, "admin_hours", r).unwrap_or(0.0),
             ratio: f64_at(clinic_weeks, "admin_ratio", r),
-            ratio_withheld: protection.text("clinic_weeks", "admin_ratio", r).is_some(),
+            ratio_withheld: protection.hidden("clinic_weeks", "admin_ratio", r).is_some(),
         })
         .collect()
 }
@@ -78,11 +78,7 @@ pub(super) fn html_page(
             compare::card_changes(input, summary.admin_hours, |s| s.admin_hours, compare::Kind::Hours, &h),
         ),
         (
-            if ratio_shown {
-                na(summary.admin_ratio, &|r| format!("{r:.2}"))
-            } else {
-                crate::privacy::tables::WITHHELD.to_owned()
-            },
+            if ratio_shown { na(summary.admin_ratio, &|r| format!("{r:.2}")) } else { WITHHELD.to_owned() },
             "admin hours per client hour".to_owned(),
             compare::card_changes(input, summary.admin_ratio, |s| s.admin_ratio, compare::Kind::Ratio, &r2),
         ),
@@ -95,7 +91,7 @@ pub(super) fn html_page(
             if summary.not_available.contains_key("no_show_rate") {
                 "not available".to_owned()
             } else if summary.suppressed.contains(&"no_show_rate") {
-                crate::privacy::tables::WITHHELD.to_owned()
+                WITHHELD.to_owned()
             } else {
                 percent(summary.no_show_rate)
             },
@@ -105,7 +101,7 @@ pub(super) fn html_page(
         (
             match summary.risk_high {
                 Some(n) => format!("{n} of {}", summary.risk_low.unwrap_or(0) + summary.risk_moderate.unwrap_or(0) + n),
-                None if summary.suppressed.contains(&"risk_high") => crate::privacy::tables::WITHHELD.to_owned(),
+                None if summary.suppressed.contains(&"risk_high") => WITHHELD.to_owned(),
                 None => "not available".to_owned(),
             },
             "clinicians at high burnout risk".to_owned(),
@@ -136,7 +132,7 @@ pub(super) fn html_page(
                 (Some(days), _) => format!("{days:.0} days"),
                 // The curve never fell to a half: the median is longer than anyone has waited yet.
                 (None, Some(curve)) => format!("over {} days", curve.last_day),
-                (None, None) => crate::privacy::tables::WITHHELD.to_owned(),
+                (None, None) => WITHHELD.to_owned(),
             },
             "median wait for a first appointment, counting people still waiting".to_owned(),
             compare::card_changes(input, summary.km_median_days, |s| s.km_median_days, compare::Kind::Days, &d0),
@@ -151,7 +147,7 @@ pub(super) fn html_page(
                 Some(fte) if fte >= 1.0 => format!("{fte:.1}"),
                 Some(fte) if fte >= 0.005 => format!("{fte:.2}"),
                 Some(_) => "none".to_owned(),
-                None => crate::privacy::tables::WITHHELD.to_owned(),
+                None => WITHHELD.to_owned(),
             },
             format!(
                 "extra full-time clinicians needed to close the capacity gap, at {} direct client hours per FTE-week",
@@ -227,7 +223,7 @@ pub(super) fn html_page(
                 dates::format_day(w.week),
                 format!("{:.1}", w.direct),
                 if has_admin { format!("{:.1}", w.admin) } else { "–".into() },
-                if w.ratio_withheld { crate::privacy::tables::WITHHELD.to_owned() } else { optional(w.ratio, 2) },
+                if w.ratio_withheld { WITHHELD.to_owned() } else { optional(w.ratio, 2) },
             ]
         })
         .collect();

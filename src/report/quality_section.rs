@@ -22,7 +22,7 @@ pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protect
             // and survey rows are clinicians, a staff count of the whole network.)
             let rows = |n: u64| {
                 if f.file == crate::ingest::WAITLIST {
-                    protection.people(n as i64)
+                    protection.people(n as i64).to_string()
                 } else {
                     n.to_string()
                 }

@@ -89,7 +89,7 @@ pub fn write_csv(frame: &DataFrame, path: &Path, overrides: Option<&Overrides>) 
         record.clear();
         for column in columns {
             match overrides.and_then(|o| o.get(column.name(), row)) {
-                Some(text) => record.push(text.to_owned()),
+                Some(hidden) => record.push(hidden.to_string()),
                 None => record.push(cell(
                     column.get(row).map_err(|e| Error::output(path, std::io::Error::other(e.to_string())))?,
                 )),
