@@ -293,8 +293,43 @@ pub struct Figures {
     /// Clinicians scored whose admin ratio over the risk window is at or under the green value.
     pub meeting_admin_target: usize,
     /// Each clinician's admin ratio and caseload per FTE over the risk window (the histograms).
-    pub admin_ratio: Vec<f64>,
-    pub caseload_per_fte: Vec<f64>,
+    pub admin_ratio: Spread,
+    pub caseload_per_fte: Spread,
+}
+
+/// One component's values over the clinicians scored on it, counted against its ramp.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spread {
+    pub values: Vec<f64>,
+    pub at_or_below_green: usize,
+    pub between: usize,
+    pub above_red: usize,
+    /// The median value (the mean of the middle two for an even count); None without values.
+    pub median: Option<f64>,
+}
+
+impl Spread {
+    pub fn of(values: Vec<f64>, ramp: crate::config::Ramp) -> Self {
+        let above_red = values.iter().filter(|&&v| v > ramp.red).count();
+        let at_or_below_green = values.iter().filter(|&&v| v <= ramp.green).count();
+        let mut sorted = values.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(sorted[n / 2]),
+            _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+        };
+        Spread { between: n - above_red - at_or_below_green, values, at_or_below_green, above_red, median }
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
 }
 
 /// One burnout component over the clinicians scored on it: its mean strain (its contribution to
@@ -370,7 +405,13 @@ pub fn figures(
             .then(|| excess / f64::from(weeks_with_data.max(1)) * 52.0 / 12.0 / (SESSION_MINUTES / 60.0)),
         drivers,
         meeting_admin_target: float_values(risk, "admin_ratio").into_iter().flatten().filter(|r| *r <= target).count(),
-        admin_ratio: float_values(risk, "admin_ratio").into_iter().flatten().collect(),
-        caseload_per_fte: float_values(risk, "caseload_per_fte").into_iter().flatten().collect(),
+        admin_ratio: Spread::of(
+            float_values(risk, "admin_ratio").into_iter().flatten().collect(),
+            config.components.admin_ratio,
+        ),
+        caseload_per_fte: Spread::of(
+            float_values(risk, "caseload_per_fte").into_iter().flatten().collect(),
+            config.components.caseload_per_fte,
+        ),
     }
 }

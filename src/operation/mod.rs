@@ -215,7 +215,7 @@ impl Period {
         config: &'a Config,
         audience: Audience,
         projections: &'a crate::report::projections::Projections,
-        survey: Option<&'a crate::indicators::wellbeing::SurveyCheck>,
+        survey: Option<&'a crate::privacy::staff::Survey>,
     ) -> ReportInput<'a> {
         ReportInput {
             data,
@@ -339,7 +339,8 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
         log::warn(warning);
     }
     let current = Period::compute(&data, window, config, options.audience, false)?;
-    let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?;
+    let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?
+        .map(|check| crate::privacy::staff::publish_survey(&check, current.protection.min_group));
     stages.lap("indicators and privacy");
     // The comparison periods: the previous window of the same length, and the same window a year
     // earlier, each only where the export reaches back to its first week.

@@ -569,11 +569,6 @@ impl Protection {
         self.people.is_some_and(|rule| n < i64::from(rule.threshold()))
     }
 
-    /// Whether a group of `n` clinicians is too small for its staff figures to be shown.
-    pub fn staff_withheld(&self, n: i64) -> bool {
-        self.min_group.is_some_and(|m| !staff::shown(n, m))
-    }
-
     /// Cells shown as "<8" or "<11", as "suppressed" and as "withheld", over every table.
     pub fn counts(&self) -> [usize; 3] {
         self.tables.values().map(Overrides::counts).fold([0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
@@ -993,22 +988,6 @@ fn guard_backlog_weeks(
         }
     }
     Ok(coupled)
-}
-
-impl Protection {
-    /// Counts of clinicians in parts and their total (one line, e.g. clinicians below, between and
-    /// above two thresholds) as published under the staff rule: every number when the group has
-    /// at least `min_group_clinicians`, "withheld" in place of each otherwise.
-    pub fn line(&self, parts: &[i64], total: i64) -> Vec<Count> {
-        let withheld = self.staff_withheld(total);
-        parts
-            .iter()
-            .copied()
-            .chain(std::iter::once(total))
-            .enumerate()
-            .map(|(i, v)| if withheld && i < parts.len() { Count::Hidden(Hidden::Withheld) } else { Count::Shown(v) })
-            .collect()
-    }
 }
 
 /// The network's referrals by urgency in `waits` (a hidden count reads 0).

@@ -59,7 +59,6 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         config.tiers.sustained_of
     ));
     let mut sentences = Vec::new();
-    let protection = input.protection;
     // The same figures as summary.json and the key-figure card, as the privacy stage published them.
     match head.tiers {
         _ if head.scored == 0 => {}
@@ -244,32 +243,19 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
     ] {
         let x_desc = format!("{x_desc}, last {} weeks", config.risk_window_weeks);
         // A histogram over fewer than min_group_clinicians clinicians is withheld.
-        let Some(values) = published.clone() else {
+        let Some(spread) = published.clone() else {
             page.paragraph(&withheld_note(&format!("The distribution of {}", display(name))));
             continue;
         };
-        if values.is_empty() {
+        if spread.is_empty() {
             continue;
         }
         let ramp = ramps[ramp_index];
-        let over = values.iter().filter(|&&v| v > ramp.red).count();
-        let below = values.iter().filter(|&&v| v <= ramp.green).count();
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        let median = if sorted.len() % 2 == 1 {
-            sorted[sorted.len() / 2]
-        } else {
-            (sorted[sorted.len() / 2 - 1] + sorted[sorted.len() / 2]) / 2.0
-        };
-        let [below_text, between_text, over_text, n_text]: [String; 4] = protection
-            .line(&[below as i64, (values.len() - below - over) as i64, over as i64], values.len() as i64)
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .try_into()
-            .unwrap_or_default();
-        let median_text =
-            if protection.staff_withheld(values.len() as i64) { WITHHELD.to_owned() } else { format!("{median:.2}") };
+        // Within a group large enough to show, counts of clinicians are not small cells.
+        let [n_text, below_text, between_text, over_text] =
+            [spread.len(), spread.at_or_below_green, spread.between, spread.above_red].map(|n| n.to_string());
+        let median_text = spread.median.map_or_else(|| "–".to_owned(), |m| format!("{m:.2}"));
+        let values = spread.values;
         let data = (
             vec!["Clinicians", "At or below green", "Between green and red", "Above red", "Median"],
             vec![vec![n_text.clone(), below_text, between_text, over_text.clone(), median_text]],
@@ -369,6 +355,8 @@ fn display(name: &str) -> String {
     name.replace('_', " ").replace(" fte", " FTE")
 }
 
+use crate::privacy::staff::SurveyGroup;
+
 fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
     use crate::indicators::wellbeing::{ANSWER_MAX_AGE_DAYS, MIN_MATCHED};
     page.raw("<h3>Does the score match what clinicians say?</h3>");
@@ -378,24 +366,17 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
         );
         return Ok(());
     };
-    let protection = input.protection;
-    let [burnout_n, no_burnout_n, matched]: [String; 3] = protection
-        .line(&[check.burnout.n as i64, check.no_burnout.n as i64], check.matched as i64)
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .try_into()
-        .unwrap_or_default();
-    // Means and shares of a survey group of fewer than min_group_clinicians are withheld.
-    let group_ok = |n: usize| !protection.staff_withheld(n as i64);
-    let pct = |v: Option<f64>, n: usize| {
-        if !group_ok(n) {
+    let [burnout_n, no_burnout_n] = [&check.burnout, &check.no_burnout].map(|g| g.n.to_string());
+    let matched = check.matched;
+    // A survey group's mean and share are published only for a group large enough to show.
+    let pct = |g: &SurveyGroup, v: Option<f64>| {
+        if g.withheld {
             return WITHHELD.to_owned();
         }
         v.map_or("–".to_owned(), |v| format!("{:.0} %", v * 100.0))
     };
-    let mean = |v: Option<f64>, n: usize| {
-        if !group_ok(n) {
+    let mean = |g: &SurveyGroup, v: Option<f64>| {
+        if g.withheld {
             return WITHHELD.to_owned();
         }
         v.map_or("–".to_owned(), |v| format!("{v:.0}"))
@@ -405,7 +386,7 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
             "Only {} clinicians answered the Mini-Z burnout item in the {ANSWER_MAX_AGE_DAYS} days to the as-of date and have a score: too few (at least {MIN_MATCHED} are needed) to conclude anything about how well the score matches.",
             matched
         ));
-    } else if !group_ok(check.burnout.n) || !group_ok(check.no_burnout.n) {
+    } else if check.burnout.withheld || check.no_burnout.withheld {
         page.paragraph(&format!(
             "{matched} clinicians answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days. One of the two \
              survey groups has fewer than {} people, so its figures are withheld in this report. Rank correlation \
@@ -418,11 +399,11 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
             "Of {} clinicians who answered the Mini-Z burnout item in the last {ANSWER_MAX_AGE_DAYS} days, the {} reporting burnout (answer 3 or more) have a mean workload score of {} against {} for the {} who do not; {} of them are in the high tier against {}. Rank correlation between score and answer: {}.",
             matched,
             burnout_n,
-            mean(check.burnout.mean_score, check.burnout.n),
-            mean(check.no_burnout.mean_score, check.no_burnout.n),
+            mean(&check.burnout, check.burnout.mean_score),
+            mean(&check.no_burnout, check.no_burnout.mean_score),
             no_burnout_n,
-            pct(check.burnout.high_share, check.burnout.n),
-            pct(check.no_burnout.high_share, check.no_burnout.n),
+            pct(&check.burnout, check.burnout.high_share),
+            pct(&check.no_burnout, check.no_burnout.high_share),
             check.spearman.map_or("not defined".to_owned(), |r| format!("{r:.2}"))
         ));
     }
@@ -433,14 +414,14 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
             vec![
                 "Reports burnout (Mini-Z ≥ 3)".into(),
                 burnout_n.clone(),
-                mean(check.burnout.mean_score, check.burnout.n),
-                pct(check.burnout.high_share, check.burnout.n),
+                mean(&check.burnout, check.burnout.mean_score),
+                pct(&check.burnout, check.burnout.high_share),
             ],
             vec![
                 "No burnout (Mini-Z 1–2)".into(),
                 no_burnout_n.clone(),
-                mean(check.no_burnout.mean_score, check.no_burnout.n),
-                pct(check.no_burnout.high_share, check.no_burnout.n),
+                mean(&check.no_burnout, check.no_burnout.mean_score),
+                pct(&check.no_burnout, check.no_burnout.high_share),
             ],
         ],
     );

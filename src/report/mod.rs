@@ -77,7 +77,7 @@ pub struct ReportInput<'a> {
     /// The follow-up table as published, when there is no waitlist.csv (with one, it is `access`'s).
     pub followup: Option<&'a DataFrame>,
     /// The workload score against clinicians' own Mini-Z answers; None without wellbeing.csv.
-    pub survey: Option<&'a crate::indicators::wellbeing::SurveyCheck>,
+    pub survey: Option<&'a crate::privacy::staff::Survey>,
     /// The network's burnout figures as published (the staff rule).
     pub burnout: &'a crate::privacy::staff::Burnout,
     /// Admin hours over the window by category (`workload::ADMIN_CATEGORIES`), per clinic and for

@@ -67,8 +67,10 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
     let (risk_low, risk_moderate, risk_high, risk_sustained) =
         (tiers.map(|t| t.low), tiers.map(|t| t.moderate), tiers.map(|t| t.high), tiers.map(|t| t.sustained));
     let clinicians = network.map_or(0, |r| i64_at(totals, "clinicians", r));
-    // Ratios over the whole network are staff figures of its clinicians.
-    let thin = protection.staff_withheld(clinicians);
+    // Ratios over the whole network are staff figures of its clinicians, withheld by the privacy
+    // stage in the totals when the network is too small a group.
+    let thin = network
+        .is_some_and(|r| ["admin_ratio", "no_show_rate"].iter().any(|c| protection.hidden("totals", c, r).is_some()));
     if thin {
         suppressed.extend(["admin_ratio", "no_show_rate"]);
     }
