@@ -454,3 +454,41 @@ fn waitlist_checks(clinics: &str, clinicians: &str, weeks: &str, seed: &str, as_
 fn row_of<'a>(rows: &'a [HashMap<String, String>], clinic: &str, urgency: &str) -> &'a HashMap<String, String> {
     rows.iter().find(|r| r["clinic_id"] == clinic && r["urgency"] == urgency).unwrap()
 }
+
+#[test]
+fn referrals_from_a_clinic_without_sessions_are_counted_by_the_rule_for_people_served() {
+    let dir = Dir::new("unmatched-referrals");
+    let mut sessions = vec![SESSIONS_HEADER.to_owned()];
+    for k in 0..6 {
+        for day in 2..=6 {
+            sessions.push(format!("S{k}-{day},C1,T{k},P{k}{day},2026-11-0{day} 09:00,50,attended,therapy"));
+        }
+    }
+    let mut waitlist =
+        vec!["referral_id,clinic_id,client_id,referred_on,urgency,first_seen_on,closed_on,close_reason".to_owned()];
+    // 40 referrals to C1, 3 to a clinic that sessions.csv never names.
+    for r in 0..40 {
+        waitlist.push(format!("R{r},C1,W{r},2026-10-{:02},routine,,,", 1 + r % 28));
+    }
+    for r in 0..3 {
+        waitlist.push(format!("X{r},C9,X{r},2026-10-05,routine,,,"));
+    }
+    let sessions: Vec<&str> = sessions.iter().map(String::as_str).collect();
+    let waitlist: Vec<&str> = waitlist.iter().map(String::as_str).collect();
+    dir.create("sessions.csv", &sessions);
+    dir.create("waitlist.csv", &waitlist);
+    let page = |out: &str, audience: &str| {
+        assert_ok(&dir.caseload(&["run", "in", "--out", out, "--as-of", "2026-11-08", "--audience", audience]));
+        let html = std::fs::read_to_string(dir.root.join(out).join("2026-11-08/index.html")).unwrap();
+        let start = html.find("Ids that match nothing").expect("the mismatch table");
+        let row = html[start..].split("<tr>").find(|r| r.contains("waitlist.csv")).expect("a waitlist row").to_owned();
+        row
+    };
+    // 3 of 43 rows: the internal audience reads the count and its share.
+    let internal = page("int", "internal");
+    assert!(internal.contains("3 (7.0 %)"), "{internal}");
+    // Advocacy: 3 referrals are a small count; its share would give it back (43 rounds to 45).
+    let advocacy = page("adv", "advocacy");
+    assert!(advocacy.contains("&lt;8 (withheld)") || advocacy.contains("<8 (withheld)"), "{advocacy}");
+    assert!(!advocacy.contains("7.0 %") && !advocacy.contains("(6.7 %)"), "{advocacy}");
+}

@@ -74,14 +74,6 @@ pub fn summarise(report: &FileReport, max_reject_share: f64) -> FileQuality {
     }
 }
 
-/// `first – last`, or `–` when the file has no dated accepted row.
-pub fn date_range(report: &FileReport) -> String {
-    match (report.first_day, report.last_day) {
-        (Some(first), Some(last)) => format!("{} – {}", dates::format_day(first), dates::format_day(last)),
-        _ => "–".into(),
-    }
-}
-
 /// Referential mismatches for a terminal, with their first ids.
 pub fn references_text(mismatches: &[super::references::Mismatch]) -> String {
     let mut out = String::new();

@@ -211,14 +211,14 @@ impl Period {
     /// The report's input for this period (without warnings or comparisons).
     fn input<'a>(
         &'a self,
-        data: &'a ingest::Dataset,
+        source: &'a crate::privacy::source::Source<'a>,
         config: &'a Config,
         audience: Audience,
         projections: &'a crate::report::projections::Projections,
         survey: Option<&'a crate::privacy::staff::Survey>,
     ) -> ReportInput<'a> {
         ReportInput {
-            data,
+            source,
             config,
             window: self.window,
             clinic_weeks: &self.workload.clinic_weeks,
@@ -243,12 +243,12 @@ impl Period {
     fn comparison<'a>(
         &'a self,
         label: report::ComparedWith,
-        data: &'a ingest::Dataset,
+        source: &'a crate::privacy::source::Source<'a>,
         config: &'a Config,
         audience: Audience,
         projections: &'a crate::report::projections::Projections,
     ) -> report::Comparison<'a> {
-        let input = self.input(data, config, audience, projections, None);
+        let input = self.input(source, config, audience, projections, None);
         report::Comparison { label, summary: report::summary(&input, &self.totals), period: self.published() }
     }
 
@@ -360,14 +360,15 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     // Removed again if anything below fails before the report is published.
     let staged = publish::Staging::create(out, &run_id)?;
     let staging = staged.path.clone();
+    let source = crate::privacy::source::Source::publish(&data, &current.protection);
     let comparisons: Vec<report::Comparison> = [
         (previous.as_ref(), report::ComparedWith::PreviousWindow),
         (year_ago.as_ref(), report::ComparedWith::YearEarlier),
     ]
     .into_iter()
-    .filter_map(|(period, label)| Some(period?.comparison(label, &data, config, options.audience, &projections)))
+    .filter_map(|(period, label)| Some(period?.comparison(label, &source, config, options.audience, &projections)))
     .collect();
-    let mut input = current.input(&data, config, options.audience, &projections, survey.as_ref());
+    let mut input = current.input(&source, config, options.audience, &projections, survey.as_ref());
     input.warnings = &warnings;
     input.comparisons = &comparisons;
     let (summary, history) = report::write(&staging, &input, &history)?;

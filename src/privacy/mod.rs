@@ -1,6 +1,7 @@
 //! Who a report is for, and what it may therefore show (SPEC §4 "Audiences").
 
 pub mod rounding;
+pub mod source;
 pub mod staff;
 pub mod suppress;
 pub mod tables;

@@ -55,7 +55,7 @@ fn clinic_name(input: &ReportInput, code: u32) -> String {
     if code == ALL_CLINICS {
         "All clinics".to_owned()
     } else {
-        input.data.ids.clinics.name(code).to_owned()
+        input.source.ids.clinics.name(code).to_owned()
     }
 }
 
@@ -71,7 +71,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     let Some(access) = access else { return Ok(None) };
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity, &access.safety];
     for (name, frame) in TABLES.iter().zip(frames) {
-        let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), &input.data.ids)?;
+        let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), input.source.ids)?;
         tables::write_csv(
             &published,
             &dir.join("data").join(format!("{name}.csv")),
@@ -399,7 +399,7 @@ fn ask(input: &ReportInput, access: &Access) -> Vec<String> {
             ),
         }
     }
-    if input.data.admin.is_some() {
+    if input.source.has_admin {
         let target = config.components.admin_ratio.green;
         if let (true, Some(reclaim)) =
             (extra > 0.0 || input.clinic_gaps.is_some_and(|g| g.extra_fte > 0.0), value("admin_reclaim_fte", r))
@@ -641,7 +641,7 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
         h = config.components.direct_hours_per_fte.green,
         t = config.components.admin_ratio.green,
     ));
-    let has_admin = input.data.admin.is_some();
+    let has_admin = input.source.has_admin;
     let rows: Vec<Vec<String>> = (0..capacity.height())
         .map(|r| {
             let na = |v: Option<f64>, digits: usize| if has_admin { optional(v, digits) } else { "–".to_owned() };

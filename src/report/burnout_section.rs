@@ -430,7 +430,7 @@ fn survey_check(input: &ReportInput, page: &mut Page) -> Result<()> {
 
 fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
     let cw = &input.internal?.clinician_weeks;
-    let ids = &input.data.ids;
+    let ids = input.source.ids;
     let clinicians = codes(cw, "clinician");
     let weeks: Vec<i32> = cw.column("week").ok()?.i32().ok()?.iter().flatten().collect();
     let hours: Vec<f64> = ["direct_hours", "admin_hours", "supervision_hours", "training_hours"]
@@ -462,7 +462,7 @@ fn heat_map_chart(input: &ReportInput) -> Option<Chart> {
 fn clinician_table(input: &ReportInput, page: &mut Page) {
     let Some(workload) = input.internal else { return };
     let risk = &workload.burnout.risk;
-    let ids = &input.data.ids;
+    let ids = input.source.ids;
     let clinicians = codes(risk, "clinician");
     let clinics = codes(risk, "clinic");
     let scores = floats(risk, "score");

@@ -5,8 +5,8 @@ use super::*;
 /// One short section per clinic: the same headline figures as the network's, for that clinic.
 pub(super) fn clinics_section(input: &ReportInput, protected: &Totals, page: &mut Page) {
     let totals = &protected.frame;
-    let ids = &input.data.ids;
-    let has_admin = input.data.admin.is_some();
+    let ids = input.source.ids;
+    let has_admin = input.source.has_admin;
     // Tier counts as clinic_weeks publishes them for the last complete week (suppressed alike).
     let cw = input.clinic_weeks;
     let last_week_row = |clinic: u32| {

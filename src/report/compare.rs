@@ -120,8 +120,8 @@ fn with_change(shown: String, now: Option<f64>, earlier: Option<f64>, kind: Kind
 /// figures in brackets are the change since the previous window.
 pub(super) fn clinic_table(input: &ReportInput, totals: &Totals, page: &mut Page) {
     let frame = &totals.frame;
-    let ids = &input.data.ids;
-    let has_admin = input.data.admin.is_some();
+    let ids = input.source.ids;
+    let has_admin = input.source.has_admin;
     let previous = input.comparisons.iter().find(|c| c.label == ComparedWith::PreviousWindow);
     let mut rows_order: Vec<usize> = (0..frame.height()).collect();
     rows_order.sort_by_key(|&r| (u32_at(frame, "clinic", r) == ALL_CLINICS, u32_at(frame, "clinic", r)));
@@ -220,7 +220,7 @@ pub(super) fn clinic_table(input: &ReportInput, totals: &Totals, page: &mut Page
 pub(super) fn risk_settled_from(input: &ReportInput) -> Option<Day> {
     let config = input.config;
     let weeks = (config.components.weeks_without_break.red.ceil() as i32).max(config.risk_window_weeks as i32);
-    input.data.first_event_day().map(|first| dates::week_start(first) + 7 * weeks)
+    input.source.first_event_day.map(|first| dates::week_start(first) + 7 * weeks)
 }
 
 /// Points (week or as-of date, value) of a trend line.

@@ -34,8 +34,8 @@ use crate::error::{Error, Result};
 use crate::indicators::access::Access;
 use crate::indicators::workload::Workload;
 use crate::indicators::{Window, ALL_CLINICS};
-use crate::ingest::reader::FileReport;
-use crate::ingest::{Dataset, ADMIN_TIME, CLINICIANS};
+use crate::ingest::{ADMIN_TIME, CLINICIANS};
+use crate::privacy::source::{File as SourceFile, Source};
 use crate::privacy::tables::Protection;
 use crate::privacy::Audience;
 use cells::*;
@@ -53,7 +53,8 @@ use trend_section::*;
 
 /// What the report is about, and what it found in the inputs.
 pub struct ReportInput<'a> {
-    pub data: &'a Dataset,
+    /// The export as the privacy stage lets the report describe it.
+    pub source: &'a crate::privacy::source::Source<'a>,
     pub config: &'a Config,
     pub window: Window,
     /// clinic_weeks as published.
@@ -154,7 +155,7 @@ impl ReportInput<'_> {
 /// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`; returns the
 /// summary and `history` with this run's row, which the page charts as the trend across runs.
 pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summary, History)> {
-    let ids = &input.data.ids;
+    let ids = input.source.ids;
     for sub in ["data", "charts"] {
         std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
     }
@@ -177,7 +178,7 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         )?;
         tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
     }
-    write_rejects(dir, &input.data.files, internal)?;
+    write_rejects(dir, &input.source.files, internal)?;
 
     let mut summary = summary(input, input.totals);
     for comparison in input.comparisons {

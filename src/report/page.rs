@@ -36,8 +36,8 @@ pub(super) fn html_page(
     history: &History,
     access: Option<&access_section::Rendered>,
 ) -> Result<String> {
-    let ids = &input.data.ids;
-    let has_admin = input.data.admin.is_some();
+    let ids = input.source.ids;
+    let has_admin = input.source.has_admin;
     let mut page = Page::default();
     page.raw(&format!(
         "<header><h1>Caseload and workload report</h1><p>As of {} · report window: {} weeks, {} to {} · {} clinics, {} clinicians</p></header>",
@@ -233,7 +233,7 @@ pub(super) fn html_page(
     paperwork(&mut page, input, summary);
 
     page.raw("<h3>By clinic</h3>");
-    let no_show_exported = !input.data.sessions.status_constant;
+    let no_show_exported = input.source.status_exported;
     let rows: Vec<Vec<String>> = (0..totals.frame.height())
         .map(|r| {
             let text = |column: &str, show: &dyn Fn(Option<f64>) -> String| totals.text(column, r, show);
@@ -276,7 +276,7 @@ pub(super) fn html_page(
     burnout_section::write(dir, input, input.audience, &mut page)?;
     clinics_section(input, totals, &mut page);
     trend_section(dir, input, history, &mut page)?;
-    data_quality(&mut page, input.data, input.protection);
+    data_quality(&mut page, input.source, input.audience == Audience::Internal);
     hours_accounted(&mut page, input, totals);
     page.end_section();
     methods(&mut page, input.config, input.protection, &totals.overrides);
@@ -290,7 +290,7 @@ pub(super) fn html_page(
     } else {
         tables.push("followup");
     }
-    let rejects = if input.data.files.iter().any(|f| !f.rejects.is_empty()) { ", rejected rows: rejects/" } else { "" };
+    let rejects = if input.source.files.iter().any(|f| f.rejected > 0) { ", rejected rows: rejects/" } else { "" };
     page.raw(&format!(
         "<footer><p class=\"note\">Produced by caseload {}. Tables (CSV and Parquet): {}; figures: summary.json; inputs, outputs and their hashes: manifest.json{rejects}.</p></footer>",
         env!("CARGO_PKG_VERSION"),

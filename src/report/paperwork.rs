@@ -66,7 +66,7 @@ pub(super) fn paperwork(page: &mut Page, input: &ReportInput, summary: &Summary)
         })
         .collect();
     let mut header = vec!["Category".to_owned(), "All clinics, hours".to_owned(), "Share".to_owned()];
-    header.extend(clinics.iter().map(|&c| format!("{}, hours (share)", input.data.ids.clinics.name(c))));
+    header.extend(clinics.iter().map(|&c| format!("{}, hours (share)", input.source.ids.clinics.name(c))));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     page.table(
         &format!(

@@ -51,7 +51,7 @@ fn month_year(day: Day) -> String {
 /// Writes data/projection.csv, data/scenarios.csv and the fan chart; None when nothing is projected.
 pub fn write_files(dir: &Path, input: &ReportInput, access: &Access) -> Result<Option<Chart>> {
     let projection = &access.projection;
-    let ids = &input.data.ids;
+    let ids = input.source.ids;
     for (name, frame) in [("projection", projection.path_frame()?), ("scenarios", projection.scenario_frame()?)] {
         let published = tables::publishable(&frame, ids)?;
         tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), None)?;
@@ -240,7 +240,7 @@ pub fn section(page: &mut Page, input: &ReportInput, access: &Access, chart: Opt
             let clinic = if p.clinic == ALL_CLINICS {
                 "All clinics".to_owned()
             } else {
-                input.data.ids.clinics.name(p.clinic).to_owned()
+                input.source.ids.clinics.name(p.clinic).to_owned()
             };
             vec![
                 clinic,

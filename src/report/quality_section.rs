@@ -3,37 +3,36 @@
 use super::*;
 
 /// "appointments.csv (sessions.csv)" for a file read through a mapping's source, else the name.
-pub(super) fn file_name(f: &FileReport) -> String {
-    let source = f.source_name();
-    if source == f.file {
-        source
+pub(super) fn file_name(f: &SourceFile) -> String {
+    if f.source == f.file {
+        f.source.clone()
     } else {
-        format!("{source} ({})", f.file)
+        format!("{} ({})", f.source, f.file)
     }
 }
 
-pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protection) {
-    let files = &data.files;
+/// `first – last`, or `–` when the file has no dated accepted row.
+fn date_range(first: Option<Day>, last: Option<Day>) -> String {
+    match (first, last) {
+        (Some(first), Some(last)) => format!("{} – {}", dates::format_day(first), dates::format_day(last)),
+        _ => "–".into(),
+    }
+}
+
+pub(super) fn data_quality(page: &mut Page, source: &Source, internal: bool) {
+    let files = &source.files;
     page.section("data-quality", "Data quality");
+    // Counts of a waitlist's rows are counts of referrals, published as the privacy stage decided.
     let rows: Vec<Vec<String>> = files
         .iter()
         .map(|f| {
-            // A row of the waitlist is a referral: its counts are counts of people served. (Roster
-            // and survey rows are clinicians, a staff count of the whole network.)
-            let rows = |n: u64| {
-                if f.file == crate::ingest::WAITLIST {
-                    protection.people(n as i64).to_string()
-                } else {
-                    n.to_string()
-                }
-            };
             vec![
                 file_name(f),
-                rows(f.rows_read),
-                rows(f.rows_accepted),
-                rows(f.rejects.len() as u64),
-                rows(f.after_as_of),
-                crate::ingest::quality::date_range(f),
+                f.rows_read.to_string(),
+                f.rows_accepted.to_string(),
+                f.rejected.to_string(),
+                f.after_as_of.to_string(),
+                date_range(f.first_day, f.last_day),
                 f.clinics.to_string(),
                 f.clinicians.to_string(),
             ]
@@ -58,21 +57,20 @@ pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protect
     if !notes.is_empty() {
         page.table("How the files were read", &["File", "Note"], &notes);
     }
-    if !data.references.is_empty() {
+    if !source.unmatched.is_empty() {
         // A person's id is published in the internal audience only.
-        let internal = !protection.advocacy();
-        let rows: Vec<Vec<String>> = data
-            .references
+        let rows: Vec<Vec<String>> = source
+            .unmatched
             .iter()
             .map(|m| {
                 let kind = if m.kind == "clinician" { "Clinicians" } else { "Clinics" };
-                let ids = m.ids.to_string();
+                let share = m.share.map_or_else(|| WITHHELD.to_owned(), |s| format!("{:.1} %", s * 100.0));
                 let mut row = vec![
                     kind.to_owned(),
                     m.found_in.to_owned(),
                     m.missing_from.to_owned(),
-                    ids,
-                    format!("{} ({:.1} %)", m.rows, m.share * 100.0),
+                    m.ids.to_string(),
+                    format!("{} ({share})", m.rows),
                 ];
                 if internal {
                     row.push(m.examples.join(", "));
@@ -113,9 +111,9 @@ pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protect
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            f.rejects_by_reason()
-                .into_iter()
-                .map(|(reason, n)| vec![file_name(f), reason.clone(), n.to_string(), first_lines(&reason)])
+            f.rejects_by_reason
+                .iter()
+                .map(|(reason, n)| vec![file_name(f), reason.clone(), n.to_string(), first_lines(reason)])
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -134,7 +132,7 @@ pub(super) fn data_quality(page: &mut Page, data: &Dataset, protection: &Protect
 /// full_time_hours in the weeks worked), per clinic: how much of the working week the logs cover.
 pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Totals) {
     page.raw("<h3>Hours accounted for</h3>");
-    if input.data.admin.is_none() {
+    if !input.source.has_admin {
         page.paragraph(&format!(
             "Not available (no {ADMIN_TIME}): without admin entries the logged hours are client hours only."
         ));
@@ -151,7 +149,7 @@ pub(super) fn hours_accounted(page: &mut Page, input: &ReportInput, totals: &Tot
                 if clinic == ALL_CLINICS {
                     "All clinics".to_owned()
                 } else {
-                    input.data.ids.clinics.name(clinic).to_owned()
+                    input.source.ids.clinics.name(clinic).to_owned()
                 },
                 hours(f64_at(frame, "logged_hours", r).unwrap_or(0.0)),
                 hours(f64_at(frame, "contracted_hours", r).unwrap_or(0.0)),

@@ -3,18 +3,18 @@
 use super::*;
 
 /// rejects/<file>.csv; the offending value (which may be an id) only for the internal audience.
-pub(super) fn write_rejects(dir: &Path, files: &[FileReport], with_values: bool) -> Result<()> {
-    for report in files.iter().filter(|r| !r.rejects.is_empty()) {
+pub(super) fn write_rejects(dir: &Path, files: &[SourceFile], with_values: bool) -> Result<()> {
+    for report in files.iter().filter(|r| r.rejected > 0) {
         let folder = dir.join("rejects");
         std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
-        let path = folder.join(&report.file);
+        let path = folder.join(report.file);
         let mut writer =
             csv::Writer::from_path(&path).map_err(|e| Error::output(&path, std::io::Error::other(e.to_string())))?;
         let fail = |e: csv::Error| Error::output(&path, std::io::Error::other(e.to_string()));
         let header: &[&str] =
             if with_values { &["line", "column", "reason", "value"] } else { &["line", "column", "reason"] };
         writer.write_record(header).map_err(fail)?;
-        for reject in &report.rejects {
+        for reject in report.rejects {
             let line = reject.line.to_string();
             let value = tables::neutralise(&reject.value);
             let mut record = vec![line.as_str(), reject.column.as_str(), reject.reason.as_str()];

@@ -53,7 +53,7 @@ pub struct Summary {
 }
 
 pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
-    let has_admin = input.data.admin.is_some();
+    let has_admin = input.source.has_admin;
     let network = (0..totals.height()).find(|&r| u32_at(totals, "clinic", r) == ALL_CLINICS);
     let value = |column: &str| network.and_then(|r| f64_at(totals, column, r));
     let admin = |column: &str| if has_admin { value(column).map(round2) } else { None };
@@ -99,7 +99,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         },
         sessions_attended,
         no_show_rate: value("no_show_rate").filter(|_| !thin).map(|r| (r * 10_000.0).round() / 10_000.0),
-        roster: input.data.roster.is_some(),
+        roster: input.source.has_roster,
         risk_low,
         risk_moderate,
         risk_high,
@@ -113,7 +113,7 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         previous_window: None,
         year_earlier: None,
         suppressed,
-        not_available: input.data.not_exported().into_iter().collect(),
+        not_available: input.source.not_exported.iter().cloned().collect(),
         min_cell: protection.threshold().unwrap_or(input.config.min_cell),
         min_group: input.config.min_group_clinicians,
     }
