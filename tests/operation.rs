@@ -349,3 +349,67 @@ fn a_terminal_gets_progress_per_file_and_stage_and_a_pipe_plain_lines() {
         read(dir.root.join("piped/2026-11-15/summary.json"))
     );
 }
+
+/// Every file under `dir`, relative with `/` separators, sorted.
+fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn the_manifest_lists_every_file_of_the_report_with_its_size_and_hash() {
+    use sha2::{Digest, Sha256};
+    let dir = Dir::new("manifest");
+    generate(&dir, "in", "5");
+    // A row that is rejected, so that rejects/ is written too.
+    let sessions = dir.input().join("sessions.csv");
+    let mut text = std::fs::read_to_string(&sessions).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let duration = header.iter().position(|c| *c == "duration_min").unwrap();
+    let mut broken: Vec<String> = text.lines().last().unwrap().split(',').map(str::to_owned).collect();
+    broken[0] = "S-broken".to_owned();
+    broken[duration] = "not-a-duration".to_owned();
+    text.push_str(&(broken.join(",") + "\n"));
+    std::fs::write(&sessions, text).unwrap();
+    for audience in ["advocacy", "internal"] {
+        let out = format!("out-{audience}");
+        assert_ok(&dir.caseload(&["run", "in", "--out", &out, "--as-of", "2026-11-15", "--audience", audience]));
+        let report = dir.root.join(&out).join("2026-11-15");
+        let manifest: serde_json::Value = serde_json::from_slice(&read(report.join("manifest.json"))).unwrap();
+        let listed: Vec<(String, u64, String)> = manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["path"].as_str().unwrap().to_owned(),
+                    o["bytes"].as_u64().unwrap(),
+                    o["sha256"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let on_disk: Vec<(String, u64, String)> = files_under(&report)
+            .into_iter()
+            .filter(|path| path != "manifest.json")
+            .map(|path| {
+                let bytes = read(report.join(&path));
+                (path, bytes.len() as u64, format!("{:x}", Sha256::digest(&bytes)))
+            })
+            .collect();
+        assert_eq!(listed, on_disk, "{audience}: the manifest's outputs against the report folder");
+        assert!(on_disk.iter().any(|(path, ..)| path == "rejects/sessions.csv"), "{audience}: rejects written");
+        assert!(on_disk.iter().any(|(path, ..)| path.starts_with("charts/print/")), "{audience}: print charts");
+    }
+}

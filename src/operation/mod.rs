@@ -5,7 +5,7 @@ pub mod publish;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::config::Config;
@@ -48,13 +48,6 @@ struct ManifestInput {
 }
 
 #[derive(Serialize)]
-struct ManifestOutput {
-    path: String,
-    bytes: u64,
-    sha256: String,
-}
-
-#[derive(Serialize)]
 struct Manifest {
     tool: &'static str,
     version: &'static str,
@@ -64,30 +57,11 @@ struct Manifest {
     started_unix: u64,
     inputs: Vec<ManifestInput>,
     stage_seconds: Vec<(String, f64)>,
-    outputs: Vec<ManifestOutput>,
+    outputs: Vec<report::Written>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
-}
-
-/// Files under `dir`, relative and sorted, so the manifest lists them in a stable order.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(folder) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if let Ok(relative) = path.strip_prefix(dir) {
-                found.push(relative.to_owned());
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 struct Stages {
@@ -171,9 +145,16 @@ impl Period {
             &mut workload.clinic_weeks,
             &crate::privacy::staff::CLINIC_WEEKS,
             &["sessions_attended"],
+            Some("week"),
         )?;
         let mut totals = workload::window_totals(&workload.clinician_weeks)?;
-        protection.apply_staff("totals", &mut totals, &crate::privacy::staff::WINDOW_TOTALS, &["sessions_attended"])?;
+        protection.apply_staff(
+            "totals",
+            &mut totals,
+            &crate::privacy::staff::WINDOW_TOTALS,
+            &["sessions_attended"],
+            None,
+        )?;
         let last_week_withheld = {
             let cw = &workload.clinic_weeks;
             let clinics = cw.column("clinic")?.u32()?.clone();
@@ -371,23 +352,10 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let mut input = current.input(&source, config, options.audience, &projections, survey.as_ref());
     input.warnings = &warnings;
     input.comparisons = &comparisons;
-    let (summary, history) = report::write(&staging, &input, &history)?;
+    let report::Report { summary, history, files } = report::write(&staging, &input, &history)?;
     stages.lap("report");
     checkpoint("charts")?;
 
-    let outputs = files_under(&staging)
-        .into_iter()
-        .map(|relative| {
-            let path = staging.join(&relative);
-            let bytes = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
-            Ok(ManifestOutput {
-                path: relative.display().to_string(),
-                bytes: bytes.len() as u64,
-                sha256: sha256_hex(&bytes),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    stages.lap("manifest");
     let manifest = Manifest {
         tool: "caseload",
         version: env!("CARGO_PKG_VERSION"),
@@ -410,7 +378,7 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
             })
             .collect(),
         stage_seconds: stages.done,
-        outputs,
+        outputs: files,
     };
     let manifest_path = staging.join("manifest.json");
     let json = serde_json::to_string_pretty(&manifest)

@@ -547,18 +547,6 @@ impl Protection {
         }
     }
 
-    /// A count of people served as a published number: rounded when rounding, None when hidden.
-    pub fn published(&self, n: i64) -> Option<i64> {
-        match self.people {
-            Some(PeopleRule::Round(r)) => match r.count(n) {
-                Rounded::Shown(v) => Some(v),
-                Rounded::Hidden => None,
-            },
-            _ if self.hides(n) => None,
-            _ => Some(n),
-        }
-    }
-
     /// Whether a count of people served must not be shown as a number.
     pub fn hides(&self, n: i64) -> bool {
         self.people.is_some_and(|rule| (1..i64::from(rule.threshold())).contains(&n))
@@ -709,28 +697,35 @@ impl Protection {
     }
 
     /// Withholds the staff figures of groups under the minimum size (both disclosure modes), and
-    /// rounds the table's counts of appointments when rounding; keeps the overrides under `table`.
+    /// protects the table's counts of appointments by the rule for people served: rounded, or
+    /// hidden under min_cell with complementary suppression within each `group` (a week), where
+    /// clinics add up to the network. Keeps the overrides under `table`.
     pub fn apply_staff(
         &mut self,
         table: &'static str,
         frame: &mut DataFrame,
         rule: &staff::StaffRule,
         appointments: &[&str],
+        group: Option<&str>,
     ) -> PolarsResult<()> {
         let Some(min_group) = self.min_group else { return Ok(()) };
         let (mut masked, mut overrides) = staff::protect(frame, rule, min_group)?;
-        if let Some(PeopleRule::Round(rounding)) = self.people {
-            let people = Rule {
-                group: None,
-                layout: Layout::Columns(appointments),
-                rates: &[],
-                numerators: &[],
-                follows: &[],
-                flow: None,
-                precious: &[],
-            };
-            let (rounded, more) = round_table(&masked, &people, rounding)?;
-            masked = rounded;
+        let people = Rule {
+            group,
+            layout: Layout::Columns(appointments),
+            rates: &[],
+            numerators: &[],
+            follows: &[],
+            flow: None,
+            precious: &[],
+        };
+        let protected = match self.people {
+            Some(PeopleRule::Round(rounding)) => Some(round_table(&masked, &people, rounding)?),
+            Some(PeopleRule::Suppress { min_cell }) => Some(protect(&masked, &people, min_cell)?),
+            None => None,
+        };
+        if let Some((published, more)) = protected {
+            masked = published;
             overrides.merge(more);
         }
         *frame = masked;

@@ -2,9 +2,8 @@
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-use std::path::Path;
 
-use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, FAMILY, HEIGHT};
+use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, Picture, FAMILY, HEIGHT};
 use crate::dates::Day;
 use crate::error::Result;
 use crate::indicators::access::{Curve, WeekStandard};
@@ -114,9 +113,10 @@ fn mark_hidden<DB: DrawingBackend>(
 }
 
 /// Backlog at each Sunday (upper panel) above weekly referrals and first appointments (lower).
-pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT + 160)?;
+pub fn backlog(picture: &mut Picture, title: &str, flows: &[WeekFlow]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT + 160)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px((HEIGHT + 160) / 2 - 20));
     let weeks: Vec<Day> = flows.iter().map(|f| f.week).collect();
@@ -199,9 +199,10 @@ pub fn backlog(path: &Path, title: &str, flows: &[WeekFlow]) -> Result<()> {
 }
 
 /// Kaplan–Meier step curves of the share still waiting, by urgency, with each standard marked.
-pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+pub fn survival(picture: &mut Picture, title: &str, curves: &[Curve]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let shown: Vec<&Curve> = curves.iter().filter(|c| c.last_day > 0 || !c.steps.is_empty()).collect();
     let x_max = shown.iter().map(|c| c.last_day).max().unwrap_or(1).max(1) as f64 * 1.03;
@@ -261,9 +262,15 @@ pub fn survival(path: &Path, title: &str, curves: &[Curve]) -> Result<()> {
 
 /// Share of each referral week's judged referrals seen within their standard, against the share
 /// over the whole year (dashed); there is no configured target share.
-pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_share: Option<f64>) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+pub fn within_standard(
+    picture: &mut Picture,
+    title: &str,
+    weeks: &[WeekStandard],
+    year_share: Option<f64>,
+) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let days: Vec<Day> = weeks.iter().map(|w| w.week).collect();
     let labels = week_labeller(&days);
@@ -326,9 +333,10 @@ pub fn within_standard(path: &Path, title: &str, weeks: &[WeekStandard], year_sh
 }
 
 /// Histogram of follow-up gaps in business days; the last bar collects everything longer.
-pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+pub fn followup_gaps(picture: &mut Picture, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     let last = (limit * 3).max(limit + 10).max(15);
     let mut counts = vec![0u32; last as usize + 1];
@@ -386,10 +394,11 @@ pub fn followup_gaps(path: &Path, title: &str, gaps: &[i32], limit: i32) -> Resu
 /// One row per clinic (the network first): FTE now, the extra FTE needed after it, and below them a
 /// thin bar of the FTE that cutting admin to the target would free; a row without a published gap
 /// says why in words. The legend has its own strip above the plot.
-pub fn capacity(path: &Path, title: &str, bars: &[CapacityBar]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+pub fn capacity(picture: &mut Picture, title: &str, bars: &[CapacityBar]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
     let height = (300 + 90 * bars.len() as u32).max(420);
-    let root = canvas(path, height)?;
+    let root = canvas(picture, height)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
     // The legend has a strip of its own above the plot, so no row of the plot is left empty for it.
     let (legend_area, plot) = root.split_vertically(px(78));

@@ -2,13 +2,14 @@
 //! its charts, and its HTML with headline sentences and each figure's definition.
 
 use polars::prelude::*;
-use std::path::Path;
 
 use super::access_charts::{self, CapacityBar, WeekFlow};
+use super::charts::Picture;
 use super::html::{escape, Page};
+use super::sink::Sink;
 use super::{capitalise, f64_at, hours, i64_at, optional, percent, row_of, tables, u32_at, ReportInput};
 use crate::dates;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::indicators::access::{Access, SAFETY_COLUMNS, WAITS_INTERNAL};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::{ADMIN_TIME, WAITLIST};
@@ -59,25 +60,18 @@ fn clinic_name(input: &ReportInput, code: u32) -> String {
     }
 }
 
-fn render(dir: &Path, file: &'static str, title: String, draw: impl Fn(&Path) -> Result<()>) -> Result<Chart> {
-    let path = dir.join("charts").join(file);
-    super::charts::at_both_scales(&path, draw)?;
-    let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+fn render(sink: &Sink, file: &'static str, title: String, draw: impl Fn(&mut Picture) -> Result<()>) -> Result<Chart> {
+    let png = sink.chart(file, draw)?;
     Ok(Chart { file, title, png })
 }
 
 /// Writes the access tables and charts into the run's folder; `None` without waitlist.csv.
-pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> Result<Option<Rendered>> {
+pub fn write_files(sink: &Sink, input: &ReportInput, access: Option<&Access>) -> Result<Option<Rendered>> {
     let Some(access) = access else { return Ok(None) };
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity, &access.safety];
     for (name, frame) in TABLES.iter().zip(frames) {
         let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), input.source.ids)?;
-        tables::write_csv(
-            &published,
-            &dir.join("data").join(format!("{name}.csv")),
-            input.protection.tables.get(*name),
-        )?;
-        tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
+        sink.table(name, &published, input.protection.tables.get(*name))?;
     }
 
     let weeks = &access.waitlist_weeks;
@@ -92,7 +86,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         .collect();
     let backlog_title = backlog_title_for(&flows);
     let draw_backlog = || {
-        render(dir, "waitlist_backlog.png", backlog_title.clone(), |p| {
+        render(sink, "waitlist_backlog.png", backlog_title.clone(), |p| {
             access_charts::backlog(p, &backlog_title, &flows)
         })
     };
@@ -112,7 +106,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     };
     let curves = &access.detail.curves;
     let draw_survival = || {
-        render(dir, "wait_survival.png", survival_title.clone(), |p| {
+        render(sink, "wait_survival.png", survival_title.clone(), |p| {
             access_charts::survival(p, &survival_title, curves)
         })
     };
@@ -124,7 +118,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     };
     let by_week = &access.detail.within_by_week;
     let draw_within = || {
-        render(dir, "within_standard.png", within_title.clone(), |p| {
+        render(sink, "within_standard.png", within_title.clone(), |p| {
             access_charts::within_standard(p, &within_title, by_week, share)
         })
     };
@@ -138,7 +132,7 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
     };
     let gaps = &access.detail.gap_business_days;
     let draw_followup_chart = || {
-        render(dir, "followup_gaps.png", followup_title.clone(), |p| {
+        render(sink, "followup_gaps.png", followup_title.clone(), |p| {
             access_charts::followup_gaps(p, &followup_title, gaps, limit)
         })
     };
@@ -169,14 +163,14 @@ pub fn write_files(dir: &Path, input: &ReportInput, access: Option<&Access>) -> 
         None => "Capacity gap".to_owned(),
     };
     let draw_capacity = || {
-        render(dir, "capacity_gap.png", capacity_title.clone(), |p| access_charts::capacity(p, &capacity_title, &bars))
+        render(sink, "capacity_gap.png", capacity_title.clone(), |p| access_charts::capacity(p, &capacity_title, &bars))
     };
     // The five charts are independent: draw them in parallel.
     let ((backlog, survival), (within, (followup_chart, capacity))) = rayon::join(
         || rayon::join(draw_backlog, draw_survival),
         || rayon::join(draw_within, || rayon::join(draw_followup_chart, draw_capacity)),
     );
-    let projection = super::projection_section::write_files(dir, input, access)?;
+    let projection = super::projection_section::write_files(sink, input, access)?;
     Ok(Some(Rendered {
         projection,
         backlog: backlog?,

@@ -3,13 +3,13 @@
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
 
 use super::cells::WITHHELD;
 use super::charts::{self, Marker};
 use super::html::{escape, Page};
+use super::sink::Sink;
 use super::{capitalise, ReportInput};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::indicators::ALL_CLINICS;
 use crate::privacy::Audience;
 
@@ -29,7 +29,7 @@ fn codes(frame: &DataFrame, column: &str) -> Vec<u32> {
     frame.column(column).ok().and_then(|c| c.u32().ok().map(|ca| ca.iter().flatten().collect())).unwrap_or_default()
 }
 
-type Render = Box<dyn Fn(&Path) -> Result<()> + Send + Sync>;
+type Render = Box<dyn Fn(&mut charts::Picture) -> Result<()> + Send + Sync>;
 
 /// The numbers behind a chart, shown in a collapsed table beneath it.
 type ChartData = (Vec<&'static str>, Vec<Vec<String>>);
@@ -42,7 +42,7 @@ struct Chart {
     data: Option<ChartData>,
 }
 
-pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Page) -> Result<()> {
+pub fn write(sink: &Sink, input: &ReportInput, audience: Audience, page: &mut Page) -> Result<()> {
     let config = input.config;
     let head = input.burnout;
     page.section("burnout", "Burnout risk from workload");
@@ -312,17 +312,10 @@ pub fn write(dir: &Path, input: &ReportInput, audience: Audience, page: &mut Pag
         }
     }
 
-    let chart_dir = dir.join("charts");
-    let rendered: Vec<Result<PathBuf>> = charts_to_draw
-        .par_iter()
-        .map(|chart| {
-            let path = chart_dir.join(chart.file);
-            charts::at_both_scales(&path, |p| (chart.render)(p)).map(|()| path)
-        })
-        .collect();
-    for (chart, path) in charts_to_draw.iter().zip(rendered) {
-        let path = path?;
-        let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+    let rendered: Vec<Result<Vec<u8>>> =
+        charts_to_draw.par_iter().map(|chart| sink.chart(chart.file, |p| (chart.render)(p))).collect();
+    for (chart, png) in charts_to_draw.iter().zip(rendered) {
+        let png = png?;
         page.figure(&png, &chart.alt, &chart.caption);
         if let Some((header, rows)) = &chart.data {
             if chart.file == "risk_drivers.png" {

@@ -1,9 +1,10 @@
 //! PNG charts drawn with plotters and the embedded DejaVu Sans (no system fonts, no fontconfig).
 
+use image::ImageEncoder;
 use plotters::chart::MeshStyle;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use crate::dates::{self, Day};
@@ -34,16 +35,35 @@ pub(crate) fn px(design: u32) -> u32 {
 /// Resolution of the copies written to `charts/print/` (2 × 1200 px wide: 200 dpi at 6 inches).
 pub const PRINT_SCALE: u32 = 2;
 
-/// Draws a chart at 1× into `path` and at print resolution into `print/` beside it.
-pub fn at_both_scales(path: &Path, draw: impl Fn(&Path) -> Result<()>) -> Result<()> {
-    draw(path)?;
-    let folder = path.parent().map(|p| p.join("print")).unwrap_or_else(|| Path::new("print").to_owned());
-    std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
-    let print = folder.join(path.file_name().unwrap_or_default());
-    SCALE.with(|s| s.set(PRINT_SCALE));
-    let result = draw(&print);
+/// A chart being drawn: the RGB pixels plotters draws into, and the file it is for (named in
+/// errors).
+pub struct Picture {
+    path: PathBuf,
+    size: (u32, u32),
+    rgb: Vec<u8>,
+}
+
+impl Picture {
+    /// The file the chart is for.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Draws a chart at `scale` (1 for the page, `PRINT_SCALE` for print) in memory and returns it
+/// encoded as PNG; `path` is the file it is for, named in errors.
+pub(crate) fn render(path: &Path, scale: u32, draw: &dyn Fn(&mut Picture) -> Result<()>) -> Result<Vec<u8>> {
+    let mut picture = Picture { path: path.to_owned(), size: (0, 0), rgb: Vec::new() };
+    SCALE.with(|s| s.set(scale));
+    let drawn = draw(&mut picture);
     SCALE.with(|s| s.set(1));
-    result
+    drawn?;
+    let (width, height) = picture.size;
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&picture.rgb, width, height, image::ColorType::Rgb8)
+        .map_err(|e| chart_error(path, e))?;
+    Ok(png)
 }
 
 pub(crate) fn register_fonts() {
@@ -57,10 +77,15 @@ pub(crate) fn register_fonts() {
 
 /// A white chart of the house width and `height` (unscaled pixels), with room above the title,
 /// which the caption layout does not leave at large font sizes; fonts registered.
-pub(crate) fn canvas(path: &Path, height: u32) -> Result<DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>> {
+pub(crate) fn canvas(
+    picture: &mut Picture,
+    height: u32,
+) -> Result<DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>> {
     register_fonts();
-    let root = BitMapBackend::new(path, (px(WIDTH), px(height))).into_drawing_area();
-    root.fill(&WHITE).map_err(|e| chart_error(path, e))?;
+    picture.size = (px(WIDTH), px(height));
+    picture.rgb = vec![0; 3 * picture.size.0 as usize * picture.size.1 as usize];
+    let root = BitMapBackend::with_buffer(&mut picture.rgb, picture.size).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| chart_error(&picture.path, e))?;
     Ok(root.margin(px(8), 0, 0, 0))
 }
 
@@ -111,9 +136,10 @@ pub struct WeekHours {
 
 /// Weekly admin hours against direct client hours (upper panel) and their ratio (lower panel).
 /// Two panels rather than two y axes, so that no line's height is read against the wrong scale.
-pub fn admin_vs_direct(path: &Path, title: &str, weeks: &[WeekHours]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT + 200)?;
+pub fn admin_vs_direct(picture: &mut Picture, title: &str, weeks: &[WeekHours]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT + 200)?;
     let root =
         root.titled(title, (FAMILY, px(28)).into_font().style(FontStyle::Bold).color(&BLACK)).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px(HEIGHT - 90));
@@ -233,15 +259,16 @@ fn merged_bins(counts: &[u32], min: u32) -> Vec<(usize, usize, u32)> {
 /// Histogram of `values` with marker lines. With `min_bin`, neighbouring bins are merged until each
 /// bar holds at least that many people (small-cell suppression: no bar counts 1 to min_bin − 1).
 pub fn distribution(
-    path: &Path,
+    picture: &mut Picture,
     title: &str,
     x_desc: &str,
     values: &[f64],
     markers: &[Marker],
     min_bin: Option<u32>,
 ) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let lo = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::INFINITY, |a, &b| a.min(b)).min(0.0);
     let hi = values.iter().chain(markers.iter().map(|m| &m.at)).fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     let hi = if hi.is_finite() && hi > lo { hi * 1.08 } else { lo + 1.0 };
@@ -329,9 +356,10 @@ const SUPPRESSED: RGBColor = RGBColor(170, 170, 170);
 
 /// Clinicians in each risk tier per week, stacked (low at the bottom); tiers hidden by small-cell
 /// suppression are drawn together as one grey block above the shown ones.
-pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_group: u32) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+pub fn tiers_per_week(picture: &mut Picture, title: &str, weeks: &[TierWeek], min_group: u32) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let n = weeks.len().max(1) as f64;
     let top = weeks
         .iter()
@@ -409,10 +437,11 @@ pub fn tiers_per_week(path: &Path, title: &str, weeks: &[TierWeek], min_group: u
 }
 
 /// Horizontal bars: one value per labelled item, on a fixed 0..max scale.
-pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max: f64) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+pub fn bars(picture: &mut Picture, title: &str, x_desc: &str, items: &[(String, f64)], max: f64) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
     let height = 140 + 46 * items.len().max(1) as u32;
-    let root = canvas(path, height)?;
+    let root = canvas(picture, height)?;
     let n = items.len().max(1) as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold))
@@ -453,15 +482,16 @@ pub fn bars(path: &Path, title: &str, x_desc: &str, items: &[(String, f64)], max
 
 /// Rows of cells coloured by value (white → vermillion), one row per labelled item.
 pub fn heat_map(
-    path: &Path,
+    picture: &mut Picture,
     title: &str,
     columns: &[Day],
     rows: &[(String, Vec<Option<f64>>)],
     max: f64,
 ) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
     let height = 170 + 18 * rows.len().max(1) as u32;
-    let root = canvas(path, height)?;
+    let root = canvas(picture, height)?;
     let nx = columns.len().max(1) as f64;
     let ny = rows.len().max(1) as f64;
     let label_every = (columns.len() / 8).max(1);
@@ -519,9 +549,10 @@ pub fn heat_map(
 }
 
 /// Headline figures across runs: the admin ratio (upper panel) and clinicians at high risk (lower).
-pub fn trend(path: &Path, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+pub fn trend(picture: &mut Picture, title: &str, ratio: &[(Day, f64)], high: &[(Day, f64)]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let root = root.titled(title, (FAMILY, px(26)).into_font().style(FontStyle::Bold)).map_err(|e| fail(&e))?;
     let (upper, lower) = root.split_vertically(px(HEIGHT / 2 - 20));
     let days = ratio.iter().chain(high).map(|p| p.0);

@@ -18,6 +18,7 @@ pub mod projection_section;
 pub mod projections;
 mod quality_section;
 mod rejects;
+pub mod sink;
 mod summary;
 pub mod tables;
 mod trend_section;
@@ -47,6 +48,8 @@ use page::*;
 use paperwork::*;
 use quality_section::*;
 use rejects::*;
+use sink::Sink;
+pub use sink::Written;
 use summary::{headline, period, window_period};
 pub use summary::{summary, weeks_with_data, Summary};
 use trend_section::*;
@@ -152,13 +155,18 @@ impl ReportInput<'_> {
     }
 }
 
-/// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`; returns the
-/// summary and `history` with this run's row, which the page charts as the trend across runs.
-pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summary, History)> {
+/// What `write` produced: the headline figures, history.csv with this run's row (which the page
+/// charts as the trend across runs), and every file written into the report folder.
+pub struct Report {
+    pub summary: Summary,
+    pub history: History,
+    pub files: Vec<Written>,
+}
+
+/// Writes `data/`, `charts/`, `rejects/`, `summary.json` and `index.html` into `dir`.
+pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<Report> {
+    let sink = Sink::new(dir)?;
     let ids = input.source.ids;
-    for sub in ["data", "charts"] {
-        std::fs::create_dir_all(dir.join(sub)).map_err(|e| Error::output(dir.join(sub), e))?;
-    }
     // Per-clinician tables are for the clinic's own management only (SPEC §4 audiences).
     let internal = input.audience == Audience::Internal;
     let mut tables = vec![("clinic_weeks", input.clinic_weeks)];
@@ -170,15 +178,9 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
         ]);
     }
     for (name, frame) in tables {
-        let published = tables::publishable(frame, ids)?;
-        tables::write_csv(
-            &published,
-            &dir.join("data").join(format!("{name}.csv")),
-            input.protection.tables.get(name),
-        )?;
-        tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
+        sink.table(name, &tables::publishable(frame, ids)?, input.protection.tables.get(name))?;
     }
-    write_rejects(dir, &input.source.files, internal)?;
+    write_rejects(&sink, &input.source.files, internal)?;
 
     let mut summary = summary(input, input.totals);
     for comparison in input.comparisons {
@@ -194,32 +196,26 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<(Summ
     };
     let history = history.with(&summary);
     let weeks = network_weeks(input.clinic_weeks, input.protection);
-    let chart_path = dir.join("charts").join("admin_vs_direct.png");
     let chart_title = match summary.admin_ratio {
         Some(ratio) => format!("Admin takes {ratio:.2} hours for every hour with clients"),
         None => "Direct client hours per week".to_owned(),
     };
-    charts::at_both_scales(&chart_path, |p| charts::admin_vs_direct(p, &chart_title, &weeks))?;
-    let png = std::fs::read(&chart_path).map_err(|e| Error::output(&chart_path, e))?;
-    let access = access_section::write_files(dir, input, input.access)?;
+    let png = sink.chart("admin_vs_direct.png", |p| charts::admin_vs_direct(p, &chart_title, &weeks))?;
+    let access = access_section::write_files(&sink, input, input.access)?;
     if let (None, Some(followup)) = (input.access, input.followup) {
         // Follow-up gaps need only sessions.csv (SPEC §1: never "not available" for want of a file
         // the indicator does not use).
-        let published = tables::publishable(followup, ids)?;
-        tables::write_csv(&published, &dir.join("data").join("followup.csv"), input.protection.tables.get("followup"))?;
-        tables::write_parquet(&published, &dir.join("data").join("followup.parquet"))?;
+        sink.table("followup", &tables::publishable(followup, ids)?, input.protection.tables.get("followup"))?;
     }
 
     let json = serde_json::to_string_pretty(&summary)
         .map_err(|e| Error::Internal { stage: "summary", message: e.to_string() })?;
-    let summary_path = dir.join("summary.json");
-    std::fs::write(&summary_path, json + "\n").map_err(|e| Error::output(&summary_path, e))?;
+    sink.file("summary.json", (json + "\n").as_bytes())?;
 
     let chart = WorkloadChart { weeks, png, title: chart_title };
-    let page = html_page(dir, input, &summary, &totals, &chart, &history, access.as_ref())?;
-    let index = dir.join("index.html");
-    std::fs::write(&index, page).map_err(|e| Error::output(&index, e))?;
-    Ok((summary, history))
+    let page = html_page(&sink, input, &summary, &totals, &chart, &history, access.as_ref())?;
+    sink.file("index.html", page.as_bytes())?;
+    Ok(Report { summary, history, files: sink.into_written() })
 }
 
 /// The window totals by clinic, with what small-cell suppression shows instead of some cells.

@@ -28,7 +28,7 @@ pub(super) struct WorkloadChart {
 }
 
 pub(super) fn html_page(
-    dir: &Path,
+    sink: &Sink,
     input: &ReportInput,
     summary: &Summary,
     totals: &Totals,
@@ -273,9 +273,9 @@ pub(super) fn html_page(
     page.end_section();
     access_section::section(&mut page, input, input.access, access);
 
-    burnout_section::write(dir, input, input.audience, &mut page)?;
+    burnout_section::write(sink, input, input.audience, &mut page)?;
     clinics_section(input, totals, &mut page);
-    trend_section(dir, input, history, &mut page)?;
+    trend_section(sink, input, history, &mut page)?;
     data_quality(&mut page, input.source, input.audience == Audience::Internal);
     hours_accounted(&mut page, input, totals);
     page.end_section();

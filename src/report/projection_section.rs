@@ -4,14 +4,14 @@
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
-use std::path::Path;
 
 use super::access_section::Chart;
-use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, FAMILY, HEIGHT};
+use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, Picture, FAMILY, HEIGHT};
 use super::html::{escape, Page};
+use super::sink::Sink;
 use super::{hours, tables, ReportInput};
 use crate::dates::{self, Day};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::indicators::access::Access;
 use crate::indicators::projection::{Path as Scenario, Projection, ADMIN_AT_TARGET, AS_NOW, CAPACITY_GAP};
 use crate::indicators::ALL_CLINICS;
@@ -49,22 +49,19 @@ fn month_year(day: Day) -> String {
 }
 
 /// Writes data/projection.csv, data/scenarios.csv and the fan chart; None when nothing is projected.
-pub fn write_files(dir: &Path, input: &ReportInput, access: &Access) -> Result<Option<Chart>> {
+pub fn write_files(sink: &Sink, input: &ReportInput, access: &Access) -> Result<Option<Chart>> {
     let projection = &access.projection;
     let ids = input.source.ids;
     for (name, frame) in [("projection", projection.path_frame()?), ("scenarios", projection.scenario_frame()?)] {
         let published = tables::publishable(&frame, ids)?;
-        tables::write_csv(&published, &dir.join("data").join(format!("{name}.csv")), None)?;
-        tables::write_parquet(&published, &dir.join("data").join(format!("{name}.parquet")))?;
+        sink.table(name, &published, None)?;
     }
     let network: Vec<&Scenario> = projection.network().collect();
     if network.is_empty() {
         return Ok(None);
     }
     let title = chart_title(&network);
-    let path = dir.join("charts").join("projection.png");
-    super::charts::at_both_scales(&path, |p| fan(p, &title, &network))?;
-    let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
+    let png = sink.chart("projection.png", |p| fan(p, &title, &network))?;
     Ok(Some(Chart { file: "projection.png", title, png }))
 }
 
@@ -89,9 +86,10 @@ fn chart_title(network: &[&Scenario]) -> String {
 }
 
 /// The network's backlog under each scenario: median line, 10–90 % band, the target, today.
-fn fan(path: &Path, title: &str, network: &[&Scenario]) -> Result<()> {
-    let fail = |e: &dyn std::fmt::Display| chart_error(path, e);
-    let root = canvas(path, HEIGHT)?;
+fn fan(picture: &mut Picture, title: &str, network: &[&Scenario]) -> Result<()> {
+    let path = picture.path().to_owned();
+    let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
+    let root = canvas(picture, HEIGHT)?;
     let root =
         root.titled(title, (FAMILY, px(28)).into_font().style(FontStyle::Bold).color(&BLACK)).map_err(|e| fail(&e))?;
     let weeks: Vec<Day> = network[0].bands.iter().map(|b| b.week).collect();

@@ -3,14 +3,11 @@
 use super::*;
 
 /// rejects/<file>.csv; the offending value (which may be an id) only for the internal audience.
-pub(super) fn write_rejects(dir: &Path, files: &[SourceFile], with_values: bool) -> Result<()> {
+pub(super) fn write_rejects(sink: &Sink, files: &[SourceFile], with_values: bool) -> Result<()> {
     for report in files.iter().filter(|r| r.rejected > 0) {
-        let folder = dir.join("rejects");
-        std::fs::create_dir_all(&folder).map_err(|e| Error::output(&folder, e))?;
-        let path = folder.join(report.file);
-        let mut writer =
-            csv::Writer::from_path(&path).map_err(|e| Error::output(&path, std::io::Error::other(e.to_string())))?;
-        let fail = |e: csv::Error| Error::output(&path, std::io::Error::other(e.to_string()));
+        let relative = format!("rejects/{}", report.file);
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let fail = |e: csv::Error| Error::output(&relative, std::io::Error::other(e.to_string()));
         let header: &[&str] =
             if with_values { &["line", "column", "reason", "value"] } else { &["line", "column", "reason"] };
         writer.write_record(header).map_err(fail)?;
@@ -23,7 +20,8 @@ pub(super) fn write_rejects(dir: &Path, files: &[SourceFile], with_values: bool)
             }
             writer.write_record(&record).map_err(fail)?;
         }
-        writer.flush().map_err(|e| Error::output(&path, e))?;
+        let bytes = writer.into_inner().map_err(|e| Error::output(&relative, e.into_error()))?;
+        sink.file(&relative, &bytes)?;
     }
     Ok(())
 }

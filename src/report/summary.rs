@@ -75,8 +75,12 @@ pub fn summary(input: &ReportInput, totals: &DataFrame) -> Summary {
         suppressed.extend(["admin_ratio", "no_show_rate"]);
     }
     let clinicians = Some(clinicians);
-    let sessions = network.map_or(0, |r| i64_at(totals, "sessions_attended", r));
-    let sessions_attended = protection.published(sessions);
+    // As the privacy stage publishes it in the totals (the rule for people served).
+    let sessions_attended = match network {
+        Some(r) if protection.hidden("totals", "sessions_attended", r).is_some() => None,
+        Some(r) => Some(i64_at(totals, "sessions_attended", r)),
+        None => Some(0),
+    };
     if sessions_attended.is_none() {
         suppressed.push("sessions_attended");
     }

@@ -1,11 +1,8 @@
 //! Indicator frames as published tables: ids and dates as text, CSV cells safe for spreadsheets.
 
 use polars::prelude::*;
-use std::io::Write;
-use std::path::Path;
 
 use crate::dates;
-use crate::error::{Error, Result};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::Ids;
 use crate::privacy::tables::Overrides;
@@ -76,12 +73,11 @@ fn cell(value: AnyValue) -> String {
     }
 }
 
-/// Writes `frame` as CSV; a cell with an override (a suppressed count, a withheld rate) is written
-/// as that text instead of its value.
-pub fn write_csv(frame: &DataFrame, path: &Path, overrides: Option<&Overrides>) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    let fail = |e: csv::Error| Error::output(path, std::io::Error::other(e.to_string()));
+/// `frame` as CSV; a cell with an override (a suppressed count, a withheld rate) is written as
+/// that text instead of its value.
+pub fn csv_bytes(frame: &DataFrame, overrides: Option<&Overrides>) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| std::io::Error::other(e.to_string());
     writer.write_record(frame.get_column_names().iter().map(|n| n.as_str())).map_err(fail)?;
     let columns = frame.columns();
     let mut record = Vec::with_capacity(columns.len());
@@ -90,23 +86,20 @@ pub fn write_csv(frame: &DataFrame, path: &Path, overrides: Option<&Overrides>) 
         for column in columns {
             match overrides.and_then(|o| o.get(column.name(), row)) {
                 Some(hidden) => record.push(hidden.to_string()),
-                None => record.push(cell(
-                    column.get(row).map_err(|e| Error::output(path, std::io::Error::other(e.to_string())))?,
-                )),
+                None => record.push(cell(column.get(row).map_err(|e| std::io::Error::other(e.to_string()))?)),
             }
         }
         writer.write_record(&record).map_err(fail)?;
     }
-    writer.into_inner().map_err(|e| Error::output(path, e.into_error()))?.flush().map_err(|e| Error::output(path, e))
+    writer.into_inner().map_err(|e| e.into_error())
 }
 
-pub fn write_parquet(frame: &DataFrame, path: &Path) -> Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| Error::output(path, e))?;
+/// `frame` as Parquet.
+pub fn parquet_bytes(frame: &DataFrame) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
     let mut frame = frame.clone();
-    ParquetWriter::new(file)
-        .finish(&mut frame)
-        .map(|_| ())
-        .map_err(|e| Error::output(path, std::io::Error::other(e.to_string())))
+    ParquetWriter::new(&mut bytes).finish(&mut frame).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The weekly trend of the admin ratio and of clinicians at high risk.
-pub(super) fn trend_section(dir: &Path, input: &ReportInput, history: &History, page: &mut Page) -> Result<()> {
+pub(super) fn trend_section(sink: &Sink, input: &ReportInput, history: &History, page: &mut Page) -> Result<()> {
     page.section("trend", "Trend");
     let (mut ratio, mut high) = compare::export_trend(input);
     let first_week = ratio.first().map(|p| p.0).into_iter().chain(high.first().map(|p| p.0)).min();
@@ -21,11 +21,9 @@ pub(super) fn trend_section(dir: &Path, input: &ReportInput, history: &History, 
         page.end_section();
         return Ok(());
     }
-    let path = dir.join("charts").join("trend.png");
-    charts::at_both_scales(&path, |p| {
+    let png = sink.chart("trend.png", |p| {
         charts::trend(p, "Admin ratio and clinicians at high risk, week by week", &ratio, &high)
     })?;
-    let png = std::fs::read(&path).map_err(|e| Error::output(&path, e))?;
     let describe = |p: Option<&(Day, f64)>| {
         p.map(|p| format!("{:.2} in the week of {}", p.1, dates::format_day(p.0))).unwrap_or_default()
     };
