@@ -17,82 +17,16 @@ pub struct Table {
     pub columns: Vec<Column>,
 }
 
-fn table(file: &'static str, role: &'static str, columns: &[(&'static str, &'static str, &'static str)]) -> Table {
-    Table {
-        file,
-        role,
-        columns: columns.iter().map(|&(name, kind, required)| Column { name, kind, required }).collect(),
-    }
-}
-
+/// The input files, from the column specs the loaders read them by.
 pub fn inputs() -> Vec<Table> {
-    vec![
-        table(
-            "sessions.csv",
-            "input, required: one row per scheduled appointment of one client",
-            &[
-                ("session_id", "text, unique", "yes"),
-                ("clinic_id", "text", "yes"),
-                ("clinician_id", "text", "yes"),
-                ("client_id", "text", "yes"),
-                ("start", "datetime YYYY-MM-DD HH:MM[:SS]", "yes"),
-                ("duration_min", "integer 1-720", "this or end"),
-                ("end", "datetime", "this or duration_min"),
-                ("status", "attended | no_show | cancelled_late | cancelled_client | cancelled_clinician | scheduled (aliases accepted)", "yes"),
-                ("session_type", "intake | assessment | therapy | group | family | crisis | other", "no (therapy)"),
-                ("note_signed_at", "datetime", "no"),
-                ("high_acuity", "bool", "no (false)"),
-            ],
-        ),
-        table(
-            "waitlist.csv",
-            "input, optional: one row per referral",
-            &[
-                ("referral_id", "text, unique", "yes"),
-                ("clinic_id", "text", "yes"),
-                ("client_id", "text", "yes"),
-                ("referred_on", "date YYYY-MM-DD", "yes"),
-                ("urgency", "routine | urgent | emergency", "no (routine)"),
-                ("first_seen_on", "date", "no"),
-                ("closed_on", "date", "no"),
-                ("close_reason", "text", "no"),
-            ],
-        ),
-        table(
-            "admin_time.csv",
-            "input, optional: one row per time entry of one clinician",
-            &[
-                ("clinic_id", "text", "yes"),
-                ("clinician_id", "text", "yes"),
-                ("date", "date", "yes"),
-                ("hours", "decimal 0-24", "yes"),
-                ("category", "documentation | meetings | billing | correspondence | travel | other | supervision_received | supervision_given | training", "yes"),
-                ("after_hours", "bool", "no (false)"),
-            ],
-        ),
-        table(
-            "clinicians.csv",
-            "input, optional: roster",
-            &[
-                ("clinician_id", "text, unique", "yes"),
-                ("clinic_id", "text", "yes"),
-                ("fte", "decimal (0, 1.5]", "yes"),
-                ("role", "text", "no"),
-                ("start_date", "date", "no"),
-                ("end_date", "date", "no"),
-            ],
-        ),
-        table(
-            "wellbeing.csv",
-            "input, optional: Mini-Z single burnout item",
-            &[
-                ("clinician_id", "text", "yes"),
-                ("clinic_id", "text", "yes"),
-                ("date", "date", "yes"),
-                ("mini_z", "integer 1-5 (3 or more = burnout)", "yes"),
-            ],
-        ),
-    ]
+    crate::ingest::INPUTS
+        .iter()
+        .map(|input| Table {
+            file: input.file,
+            role: input.role,
+            columns: input.columns.iter().map(|c| Column { name: c.name, kind: c.kind, required: c.need }).collect(),
+        })
+        .collect()
 }
 
 fn output(file: &'static str, role: &'static str, columns: &[&'static str]) -> Table {

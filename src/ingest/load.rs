@@ -53,7 +53,7 @@ impl Inputs {
         for (name, file, _) in mapping::TABLES {
             let Some(section) = inputs.config.mapping.get(*name) else { continue };
             let mut values = HashMap::new();
-            for (column, other, by) in mapping::lookups(section) {
+            for (column, other, by) in section.lookups() {
                 values.insert(column.to_owned(), inputs.lookup_values(dir, other, by, column)?);
             }
             if !values.is_empty() {
@@ -94,45 +94,46 @@ pub(super) fn table<'a>(
     Table { file, columns, optional, mapping, lookups: inputs.lookups.get(file), hash: true }
 }
 
-pub(super) fn nonempty<'a>(row: &Row<'a>, index: usize, column: &'static str) -> Result<&'a str, CellError> {
-    let value = row.get(index)?;
+pub(super) fn nonempty<'a>(row: &Row<'a>, column: Col) -> Result<&'a str, CellError> {
+    let value = row.cell(column)?;
     if value.is_empty() {
-        return Err(CellError::new(column, "empty value", value));
+        return Err(CellError::new(column.name, "empty value", value));
     }
     Ok(value)
 }
 
-pub(super) fn date_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Day>, CellError> {
-    let value = row.get(index)?;
+pub(super) fn date_cell(row: &Row, column: Col) -> Result<Option<Day>, CellError> {
+    let value = row.cell(column)?;
     if value.is_empty() {
         return Ok(None);
     }
     dates::parse_day(value)
         .map(Some)
-        .ok_or_else(|| CellError::new(column, "unparseable date (expected YYYY-MM-DD)", value))
+        .ok_or_else(|| CellError::new(column.name, "unparseable date (expected YYYY-MM-DD)", value))
 }
 
-pub(super) fn moment_cell(row: &Row, index: usize, column: &'static str) -> Result<Option<Moment>, CellError> {
-    let value = row.get(index)?;
+pub(super) fn moment_cell(row: &Row, column: Col) -> Result<Option<Moment>, CellError> {
+    let value = row.cell(column)?;
     if value.is_empty() {
         return Ok(None);
     }
     match dates::parse_moment(value) {
         Ok(moment) => Ok(Some(moment)),
         Err(MomentError::Malformed) => {
-            Err(CellError::new(column, "unparseable datetime (expected YYYY-MM-DD HH:MM[:SS])", value))
+            Err(CellError::new(column.name, "unparseable datetime (expected YYYY-MM-DD HH:MM[:SS])", value))
         }
         Err(MomentError::HasOffset) => Err(CellError::new(
-            column,
+            column.name,
             "datetime with a UTC offset (set time_zone in the config, or export clinic-local time)",
             value,
         )),
     }
 }
 
-pub(super) fn bool_cell(row: &Row, index: usize, column: &'static str) -> Result<bool, CellError> {
-    let value = row.get(index)?;
-    values::parse_bool(value).ok_or_else(|| CellError::new(column, "not a boolean (true/false, yes/no, 1/0)", value))
+pub(super) fn bool_cell(row: &Row, column: Col) -> Result<bool, CellError> {
+    let value = row.cell(column)?;
+    values::parse_bool(value)
+        .ok_or_else(|| CellError::new(column.name, "not a boolean (true/false, yes/no, 1/0)", value))
 }
 
 /// How sessions.csv is cut into parts: `CASELOAD_PART_BYTES` when set (0 reads it in one part),
@@ -308,41 +309,52 @@ fn read_sessions(
         check: check(index),
         status: String::new(),
     };
+    const SESSION_ID: Col = col(&SESSIONS_COLUMNS, "session_id");
+    const CLINIC: Col = col(&SESSIONS_COLUMNS, "clinic_id");
+    const CLINICIAN: Col = col(&SESSIONS_COLUMNS, "clinician_id");
+    const CLIENT: Col = col(&SESSIONS_COLUMNS, "client_id");
+    const START: Col = col(&SESSIONS_COLUMNS, "start");
+    const DURATION: Col = col(&SESSIONS_COLUMNS, "duration_min");
+    const END: Col = col(&SESSIONS_COLUMNS, "end");
+    const STATUS: Col = col(&SESSIONS_COLUMNS, "status");
+    const SESSION_TYPE: Col = col(&SESSIONS_COLUMNS, "session_type");
+    const NOTE_SIGNED: Col = col(&SESSIONS_COLUMNS, "note_signed_at");
+    const HIGH_ACUITY: Col = col(&SESSIONS_COLUMNS, "high_acuity");
     let parts = read_table_parts(dir, &sessions_table, split, make, |part, row, _line| {
-        let session_id = nonempty(row, 0, "session_id")?;
-        let clinic = nonempty(row, 1, "clinic_id")?;
-        let clinician = nonempty(row, 2, "clinician_id")?;
-        let client = nonempty(row, 3, "client_id")?;
-        let start = moment_cell(row, 4, "start")?.ok_or_else(|| CellError::new("start", "empty value", ""))?;
-        let duration_text = row.get(5)?;
+        let session_id = nonempty(row, SESSION_ID)?;
+        let clinic = nonempty(row, CLINIC)?;
+        let clinician = nonempty(row, CLINICIAN)?;
+        let client = nonempty(row, CLIENT)?;
+        let start = moment_cell(row, START)?.ok_or_else(|| CellError::new(START.name, "empty value", ""))?;
+        let duration_text = row.cell(DURATION)?;
         let duration = if !duration_text.is_empty() {
             let minutes: i64 = duration_text
                 .parse()
-                .map_err(|_| CellError::new("duration_min", "not a whole number of minutes", duration_text))?;
+                .map_err(|_| CellError::new(DURATION.name, "not a whole number of minutes", duration_text))?;
             if !(1..=MAX_DURATION_MIN).contains(&minutes) {
-                return Err(CellError::new("duration_min", "duration out of range (1–720 minutes)", duration_text));
+                return Err(CellError::new(DURATION.name, "duration out of range (1–720 minutes)", duration_text));
             }
             minutes * 60
         } else {
-            let end = moment_cell(row, 6, "end")?
-                .ok_or_else(|| CellError::new("duration_min", "no duration_min and no end", ""))?;
+            let end = moment_cell(row, END)?
+                .ok_or_else(|| CellError::new(DURATION.name, "no duration_min and no end", ""))?;
             let seconds = end - start;
             if seconds <= 0 || seconds > MAX_DURATION_MIN * 60 {
-                return Err(CellError::new("end", "duration out of range (1–720 minutes)", row.get(6)?));
+                return Err(CellError::new(END.name, "duration out of range (1–720 minutes)", row.cell(END)?));
             }
             seconds
         };
-        let status_text = row.get(7)?;
+        let status_text = row.cell(STATUS)?;
         let status = values::parse_status(status_text, &mut part.status)
-            .ok_or_else(|| CellError::new("status", "unknown status", status_text))?;
-        let type_text = row.get(8)?;
+            .ok_or_else(|| CellError::new(STATUS.name, "unknown status", status_text))?;
+        let type_text = row.cell(SESSION_TYPE)?;
         let session_type = values::parse_session_type(type_text)
-            .ok_or_else(|| CellError::new("session_type", "unknown session_type", type_text))?;
-        let note_signed = moment_cell(row, 9, "note_signed_at")?;
-        let high_acuity = bool_cell(row, 10, "high_acuity")?;
+            .ok_or_else(|| CellError::new(SESSION_TYPE.name, "unknown session_type", type_text))?;
+        let note_signed = moment_cell(row, NOTE_SIGNED)?;
+        let high_acuity = bool_cell(row, HIGH_ACUITY)?;
         // Checked last, so that a row rejected for another reason does not claim its id.
         if !part.check.first_time(session_id) {
-            return Err(CellError::new("session_id", "duplicate id", session_id));
+            return Err(CellError::new(SESSION_ID.name, "duplicate id", session_id));
         }
         let (sessions, ids) = (&mut part.sessions, &mut part.ids);
         sessions.clinic.push(ids.clinics.code(clinic));
@@ -369,19 +381,25 @@ fn read_sessions(
 pub(super) fn load_admin(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(AdminTime, FileReport)>> {
     let specs = ADMIN_TIME_COLUMNS;
     let mut admin = AdminTime::default();
+    const CLINIC: Col = col(&ADMIN_TIME_COLUMNS, "clinic_id");
+    const CLINICIAN: Col = col(&ADMIN_TIME_COLUMNS, "clinician_id");
+    const DATE: Col = col(&ADMIN_TIME_COLUMNS, "date");
+    const HOURS: Col = col(&ADMIN_TIME_COLUMNS, "hours");
+    const CATEGORY: Col = col(&ADMIN_TIME_COLUMNS, "category");
+    const AFTER_HOURS: Col = col(&ADMIN_TIME_COLUMNS, "after_hours");
     let report = read_table(dir, &table(config, ADMIN_TIME, &specs, true), |row, _| {
-        let clinic = nonempty(row, 0, "clinic_id")?;
-        let clinician = nonempty(row, 1, "clinician_id")?;
-        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
-        let hours_text = nonempty(row, 3, "hours")?;
-        let hours: f64 = hours_text.parse().map_err(|_| CellError::new("hours", "not a number", hours_text))?;
+        let clinic = nonempty(row, CLINIC)?;
+        let clinician = nonempty(row, CLINICIAN)?;
+        let date = date_cell(row, DATE)?.ok_or_else(|| CellError::new(DATE.name, "empty value", ""))?;
+        let hours_text = nonempty(row, HOURS)?;
+        let hours: f64 = hours_text.parse().map_err(|_| CellError::new(HOURS.name, "not a number", hours_text))?;
         if !(0.0..=24.0).contains(&hours) {
-            return Err(CellError::new("hours", "hours out of range (0–24)", hours_text));
+            return Err(CellError::new(HOURS.name, "hours out of range (0–24)", hours_text));
         }
-        let category_text = row.get(4)?;
+        let category_text = row.cell(CATEGORY)?;
         let category = values::parse_category(category_text)
-            .ok_or_else(|| CellError::new("category", "unknown category", category_text))?;
-        let after_hours = bool_cell(row, 5, "after_hours")?;
+            .ok_or_else(|| CellError::new(CATEGORY.name, "unknown category", category_text))?;
+        let after_hours = bool_cell(row, AFTER_HOURS)?;
         admin.clinic.push(ids.clinics.code(clinic));
         admin.clinician.push(ids.clinicians.code(clinician));
         admin.date.push(date);
@@ -399,25 +417,36 @@ pub(super) fn load_waitlist(dir: &Path, config: &Inputs, ids: &mut Ids) -> Resul
     let specs = WAITLIST_COLUMNS;
     let mut waitlist = Waitlist::default();
     let mut seen = SeenIds::default();
+    const REFERRAL_ID: Col = col(&WAITLIST_COLUMNS, "referral_id");
+    const CLINIC: Col = col(&WAITLIST_COLUMNS, "clinic_id");
+    const CLIENT: Col = col(&WAITLIST_COLUMNS, "client_id");
+    const REFERRED_ON: Col = col(&WAITLIST_COLUMNS, "referred_on");
+    const URGENCY: Col = col(&WAITLIST_COLUMNS, "urgency");
+    const FIRST_SEEN_ON: Col = col(&WAITLIST_COLUMNS, "first_seen_on");
+    const CLOSED_ON: Col = col(&WAITLIST_COLUMNS, "closed_on");
     let report = read_table(dir, &table(config, WAITLIST, &specs, true), |row, _| {
-        let referral_id = nonempty(row, 0, "referral_id")?;
-        let clinic = nonempty(row, 1, "clinic_id")?;
-        let client = nonempty(row, 2, "client_id")?;
+        let referral_id = nonempty(row, REFERRAL_ID)?;
+        let clinic = nonempty(row, CLINIC)?;
+        let client = nonempty(row, CLIENT)?;
         let referred_on =
-            date_cell(row, 3, "referred_on")?.ok_or_else(|| CellError::new("referred_on", "empty value", ""))?;
-        let urgency_text = row.get(4)?;
+            date_cell(row, REFERRED_ON)?.ok_or_else(|| CellError::new(REFERRED_ON.name, "empty value", ""))?;
+        let urgency_text = row.cell(URGENCY)?;
         let urgency = values::parse_urgency(urgency_text)
-            .ok_or_else(|| CellError::new("urgency", "unknown urgency", urgency_text))?;
-        let first_seen_on = date_cell(row, 5, "first_seen_on")?;
-        let closed_on = date_cell(row, 6, "closed_on")?;
+            .ok_or_else(|| CellError::new(URGENCY.name, "unknown urgency", urgency_text))?;
+        let first_seen_on = date_cell(row, FIRST_SEEN_ON)?;
+        let closed_on = date_cell(row, CLOSED_ON)?;
         if first_seen_on.is_some_and(|d| d < referred_on) {
-            return Err(CellError::new("first_seen_on", "first_seen_on before referred_on", row.get(5)?));
+            return Err(CellError::new(
+                FIRST_SEEN_ON.name,
+                "first_seen_on before referred_on",
+                row.cell(FIRST_SEEN_ON)?,
+            ));
         }
         if closed_on.is_some_and(|d| d < referred_on) {
-            return Err(CellError::new("closed_on", "closed_on before referred_on", row.get(6)?));
+            return Err(CellError::new(CLOSED_ON.name, "closed_on before referred_on", row.cell(CLOSED_ON)?));
         }
         if !seen.first_time(referral_id) {
-            return Err(CellError::new("referral_id", "duplicate id", referral_id));
+            return Err(CellError::new(REFERRAL_ID.name, "duplicate id", referral_id));
         }
         waitlist.clinic.push(ids.clinics.code(clinic));
         waitlist.client.push(ids.clients.code(client));
@@ -434,18 +463,23 @@ pub(super) fn load_roster(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<
     let specs = CLINICIANS_COLUMNS;
     let mut roster = Roster::default();
     let mut seen = HashSet::new();
+    const CLINICIAN: Col = col(&CLINICIANS_COLUMNS, "clinician_id");
+    const CLINIC: Col = col(&CLINICIANS_COLUMNS, "clinic_id");
+    const FTE: Col = col(&CLINICIANS_COLUMNS, "fte");
+    const START_DATE: Col = col(&CLINICIANS_COLUMNS, "start_date");
+    const END_DATE: Col = col(&CLINICIANS_COLUMNS, "end_date");
     let report = read_table(dir, &table(config, CLINICIANS, &specs, true), |row, _| {
-        let clinician = nonempty(row, 0, "clinician_id")?;
-        let clinic = nonempty(row, 1, "clinic_id")?;
-        let fte_text = nonempty(row, 2, "fte")?;
-        let fte: f64 = fte_text.parse().map_err(|_| CellError::new("fte", "not a number", fte_text))?;
+        let clinician = nonempty(row, CLINICIAN)?;
+        let clinic = nonempty(row, CLINIC)?;
+        let fte_text = nonempty(row, FTE)?;
+        let fte: f64 = fte_text.parse().map_err(|_| CellError::new(FTE.name, "not a number", fte_text))?;
         if !(fte > 0.0 && fte <= 1.5) {
-            return Err(CellError::new("fte", "fte out of range (0, 1.5]", fte_text));
+            return Err(CellError::new(FTE.name, "fte out of range (0, 1.5]", fte_text));
         }
-        let start_date = date_cell(row, 4, "start_date")?;
-        let end_date = date_cell(row, 5, "end_date")?;
+        let start_date = date_cell(row, START_DATE)?;
+        let end_date = date_cell(row, END_DATE)?;
         if !seen.insert(clinician.to_owned()) {
-            return Err(CellError::new("clinician_id", "duplicate id", clinician));
+            return Err(CellError::new(CLINICIAN.name, "duplicate id", clinician));
         }
         roster.clinician.push(ids.clinicians.code(clinician));
         roster.clinic.push(ids.clinics.code(clinic));
@@ -460,16 +494,20 @@ pub(super) fn load_roster(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<
 pub(super) fn load_wellbeing(dir: &Path, config: &Inputs, ids: &mut Ids) -> Result<Option<(Wellbeing, FileReport)>> {
     let specs = WELLBEING_COLUMNS;
     let mut wellbeing = Wellbeing::default();
+    const CLINICIAN: Col = col(&WELLBEING_COLUMNS, "clinician_id");
+    const CLINIC: Col = col(&WELLBEING_COLUMNS, "clinic_id");
+    const DATE: Col = col(&WELLBEING_COLUMNS, "date");
+    const MINI_Z: Col = col(&WELLBEING_COLUMNS, "mini_z");
     let report = read_table(dir, &table(config, WELLBEING, &specs, true), |row, _| {
-        let clinician = nonempty(row, 0, "clinician_id")?;
-        let clinic = nonempty(row, 1, "clinic_id")?;
-        let date = date_cell(row, 2, "date")?.ok_or_else(|| CellError::new("date", "empty value", ""))?;
-        let text = nonempty(row, 3, "mini_z")?;
+        let clinician = nonempty(row, CLINICIAN)?;
+        let clinic = nonempty(row, CLINIC)?;
+        let date = date_cell(row, DATE)?.ok_or_else(|| CellError::new(DATE.name, "empty value", ""))?;
+        let text = nonempty(row, MINI_Z)?;
         let mini_z = text
             .parse::<u8>()
             .ok()
             .filter(|v| (1..=5).contains(v))
-            .ok_or_else(|| CellError::new("mini_z", "mini_z must be a whole number from 1 to 5", text))?;
+            .ok_or_else(|| CellError::new(MINI_Z.name, "mini_z must be a whole number from 1 to 5", text))?;
         wellbeing.clinician.push(ids.clinicians.code(clinician));
         wellbeing.clinic.push(ids.clinics.code(clinic));
         wellbeing.date.push(date);

@@ -7,9 +7,10 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-pub use super::columns::{CellError, ColumnSpec};
-use super::mapping::{LookupValues, Mapping, Plan};
+pub use super::columns::{CellError, Col, ColumnSpec};
+use super::mapping::{LookupValues, Plan};
 use super::privacy;
+use crate::config::Mapping;
 use crate::dates::Day;
 use crate::error::{Error, Result};
 
@@ -73,6 +74,11 @@ pub struct Row<'r> {
 }
 
 impl<'r> Row<'r> {
+    /// The trimmed cell of `column`, or "" when the file lacks it.
+    pub fn cell(&self, column: Col) -> std::result::Result<&'r str, CellError> {
+        self.get(column.index)
+    }
+
     /// The trimmed cell of spec column `index`, or "" when the file lacks that column.
     pub fn get(&self, index: usize) -> std::result::Result<&'r str, CellError> {
         if let Some(mapped) = self.mapped {

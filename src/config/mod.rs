@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod mapping;
+
 use crate::error::{Error, Result};
-use crate::ingest::mapping::{self, Mapping};
+use crate::ingest::mapping as contract;
+pub use mapping::Mapping;
 
 /// A linear ramp from a green value (strain 0) to a red value (strain 1), clipped, and the
 /// component's weight in the burnout-risk score. A red value below green means lower is worse.
@@ -377,16 +380,16 @@ impl Config {
             return Err("max_unrostered_share must be between 0 and 1".into());
         }
         if let Some(zone) = &self.time_zone {
-            if mapping::parse_zone(zone).is_none() {
+            if contract::parse_zone(zone).is_none() {
                 return Err(format!(
                     "time_zone: `{zone}` is not an IANA time zone such as America/New_York or Europe/London"
                 ));
             }
         }
         for (table, section) in &self.mapping {
-            mapping::check(table, section)?;
-            for (column, other, _) in mapping::lookups(section) {
-                if self.mapping.get(other).is_some_and(|m| !mapping::lookups(m).is_empty()) {
+            contract::check(table, section)?;
+            for (column, other, _) in section.lookups() {
+                if self.mapping.get(other).is_some_and(|m| !m.lookups().is_empty()) {
                     return Err(format!(
                         "[mapping.{table}] derive.{column}: {other} has lookups of its own; a lookup table must be read as it is"
                     ));
