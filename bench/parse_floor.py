@@ -4,29 +4,29 @@ import sys
 import polars as pl
 
 folder = sys.argv[1]
-schemas = {
-    "sessions.csv": {
-        "session_id": pl.String, "clinic_id": pl.String, "clinician_id": pl.String, "client_id": pl.String,
-        "start": pl.String, "duration_min": pl.Int64, "status": pl.String, "session_type": pl.String,
-        "note_signed_at": pl.String, "high_acuity": pl.Boolean,
-    },
-    "admin_time.csv": {
-        "clinic_id": pl.String, "clinician_id": pl.String, "date": pl.Date, "hours": pl.Float64,
-        "category": pl.String, "after_hours": pl.Boolean,
-    },
-    "waitlist.csv": {
-        "referral_id": pl.String, "clinic_id": pl.String, "client_id": pl.String, "referred_on": pl.Date,
-        "urgency": pl.String, "first_seen_on": pl.Date, "closed_on": pl.Date, "close_reason": pl.String,
-    },
+# Column types by name; a file's schema is taken from its own header, so that an export with an
+# `end` column, or without an optional one, is read as it is.
+TYPES = {
+    "duration_min": pl.Int64,
+    "high_acuity": pl.Boolean,
+    "hours": pl.Float64,
+    "after_hours": pl.Boolean,
+    "date": pl.Date,
+    "referred_on": pl.Date,
+    "first_seen_on": pl.Date,
+    "closed_on": pl.Date,
 }
+DATETIMES = ["start", "end", "note_signed_at"]
 rows = 0
-for name, schema in schemas.items():
-    frame = pl.read_csv(f"{folder}/{name}", schema=schema)
+for name in ["sessions.csv", "admin_time.csv", "waitlist.csv"]:
+    path = f"{folder}/{name}"
+    with open(path, newline="") as f:
+        header = f.readline().strip().split(",")
+    schema = {column: TYPES.get(column, pl.String) for column in header}
+    frame = pl.read_csv(path, schema=schema)
     # Datetimes are parsed as part of the floor too, as the full run must.
-    if name == "sessions.csv":
-        frame = frame.with_columns(
-            pl.col("start").str.to_datetime("%Y-%m-%d %H:%M"),
-            pl.col("note_signed_at").str.to_datetime("%Y-%m-%d %H:%M", strict=False),
-        )
+    frame = frame.with_columns(
+        pl.col(c).str.to_datetime("%Y-%m-%d %H:%M", strict=False) for c in DATETIMES if c in header
+    )
     rows += frame.height
 print(f"rows {rows}")

@@ -6,8 +6,12 @@
 # manifest.json, and the growth from one scale to the next (run time ratio over session ratio: 1.0 is
 # linear).
 #
-#   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1 10 (the default)
+#   bench/run.sh [scales…]        e.g. bench/run.sh 0.1 0.3 1 1m 10 (the default)
 #   REPEAT=5 bench/run.sh 1       (the median of 5 runs; default 3)
+#
+# A scale with an `m` (1m) is the same export rewritten as practice systems write theirs
+# (bench/messy.py: CRLF, status aliases, an `end` column, every optional column filled); its row
+# compares the run with the generated export's at that scale.
 #
 # Needs: a release build (cargo build --release), GNU time (/usr/bin/time), python3 with polars
 # (pip install polars) for the parse floor.
@@ -19,7 +23,7 @@ bin="$target/release/caseload"
 work="${BENCH_DIR:-/tmp/caseload-bench}"
 mkdir -p "$work"
 scales=("$@")
-[ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1 10)
+[ ${#scales[@]} -gt 0 ] || scales=(0.1 0.3 1 1m 10)
 previous=""
 
 measure_once() { # label, command…  → prints wall, cpu, rss
@@ -37,13 +41,20 @@ measure() {
 
 printf '%-6s %10s %10s %11s | %9s %9s %9s | %9s %9s %9s | %6s\n' scale sessions admin referrals \
   floor_s floor_cpu floor_MB run_s run_cpu run_MB 'b/a'
+declare -A plain_run
 for scale in "${scales[@]}"; do
-  clinicians=$(awk -v s="$scale" 'BEGIN { printf "%d", 2000 * s }')
+  base="${scale%m}"
+  clinicians=$(awk -v s="$base" 'BEGIN { printf "%d", 2000 * s }')
   clinics=$(awk -v c="$clinicians" 'BEGIN { n = int(c / 40); print (n < 1 ? 1 : n) }')
-  data="$work/data-$scale"
-  if [ ! -f "$data/sessions.csv" ]; then
-    "$bin" -q generate --out "$data" --clinics "$clinics" --clinicians "$clinicians" --weeks 104 --seed 1 \
+  generated="$work/data-$base"
+  if [ ! -f "$generated/sessions.csv" ]; then
+    "$bin" -q generate --out "$generated" --clinics "$clinics" --clinicians "$clinicians" --weeks 104 --seed 1 \
       --as-of 2026-11-15
+  fi
+  data="$generated"
+  if [ "$base" != "$scale" ]; then
+    data="$work/data-$scale"
+    [ -f "$data/sessions.csv" ] || python3 bench/messy.py "$generated" "$data"
   fi
   sessions=$(($(wc -l <"$data/sessions.csv") - 1))
   admin=$(($(wc -l <"$data/admin_time.csv") - 1))
@@ -64,6 +75,14 @@ stages = ", ".join(
 size = sum(i["bytes"] for i in manifest["inputs"]) / 2**20
 print(f"       stages: {stages}; input CSVs {size:.0f} MB")
 PY
+  if [ "$base" != "$scale" ]; then
+    if [ -n "${plain_run[$base]:-}" ]; then
+      awk -v s="$base" -v r="$rw" -v p="${plain_run[$base]}" \
+        'BEGIN { printf "       messy against generated at %s×: run ×%.2f\n", s, r / p }'
+    fi
+    continue
+  fi
+  plain_run[$base]="$rw"
   if [ -n "$previous" ]; then
     read -r p_scale p_sessions p_run p_floor <<<"$previous"
     awk -v s="$scale" -v ps="$p_scale" -v n="$sessions" -v pn="$p_sessions" -v r="$rw" -v pr="$p_run" \
