@@ -22,6 +22,9 @@ const YEAR_WEEKS: u32 = 52;
 
 /// Columns of `waits` that are working figures, not part of the published table.
 pub const WAITS_INTERNAL: [&str; 3] = ["judged", "within", "not_within"];
+/// Columns of `followup` that are working figures, not part of the published table: the gaps over
+/// and within the standard, from which its share is published.
+pub const FOLLOWUP_INTERNAL: [&str; 2] = ["gaps_over", "gaps_within"];
 
 /// The value columns of `capacity`, after clinic_id (SPEC §4).
 pub const CAPACITY_COLUMNS: [&str; CAPACITY_WIDTH] = [
@@ -53,7 +56,8 @@ pub struct Access {
     /// completed_median_days, standard_days, within_standard_share; and `judged` (see
     /// `WAITS_INTERNAL`), which is not published.
     pub waits: DataFrame,
-    /// clinic, clients, second_wait_median_days, followup_gaps, followup_over_standard_share.
+    /// clinic, clients, second_wait_median_days, followup_gaps, followup_over_standard_share; and
+    /// `FOLLOWUP_INTERNAL`, which is not published.
     pub followup: DataFrame,
     /// clinic, referrals_per_week, starts_per_week, backlog, target_backlog, extra_starts_per_week,
     /// hours_per_client, extra_fte, annual_cost, admin_reclaim_hours_per_week, admin_reclaim_fte,
@@ -121,8 +125,34 @@ pub struct Detail {
     pub curves: Vec<Curve>,
     /// By week of referral, over the report window (all urgencies, each against its own standard).
     pub within_by_week: Vec<WeekStandard>,
-    /// Business days of each follow-up gap counted in the report window, network-wide.
-    pub gap_business_days: Vec<i32>,
+    /// The network's follow-up gaps counted in the report window, by business days.
+    pub gap_histogram: GapHistogram,
+}
+
+/// Follow-up gaps by length: `gaps[d]` is the number of gaps of `d` business days, the last bin
+/// every longer gap too. A bin the privacy stage hides is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GapHistogram {
+    /// The standard (followup_business_days): bins above it are over standard.
+    pub limit: i32,
+    pub gaps: Vec<Option<u32>>,
+}
+
+impl GapHistogram {
+    /// Bins from 0 to the larger of 3 × the standard, the standard + 10 and 15 business days.
+    pub fn of(days: &[i32], limit: i32) -> GapHistogram {
+        let last = (limit * 3).max(limit + 10).max(15);
+        let mut gaps = vec![0u32; last as usize + 1];
+        for &d in days {
+            gaps[d.clamp(0, last) as usize] += 1;
+        }
+        GapHistogram { limit, gaps: gaps.into_iter().map(Some).collect() }
+    }
+
+    /// The business days of the last bin, which also collects every longer gap.
+    pub fn last(&self) -> i32 {
+        self.gaps.len() as i32 - 1
+    }
 }
 
 /// Where a referral stands at as_of; dates after as_of have not happened yet.
@@ -463,12 +493,15 @@ fn followup(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<(D
     rows.push((ALL_CLINICS, network));
     let mut clinic = Vec::new();
     let (mut clients, mut median_wait, mut gaps, mut over) = (vec![], vec![], vec![], vec![]);
+    let (mut gaps_over, mut gaps_within) = (vec![], vec![]);
     for (code, mut row) in rows {
         clinic.push(code);
         clients.push(row.second_waits.len() as i64);
         median_wait.push(median(&mut row.second_waits));
         gaps.push(row.gaps);
         over.push((row.gaps > 0).then(|| row.over_standard as f64 / row.gaps as f64));
+        gaps_over.push(row.over_standard);
+        gaps_within.push(row.gaps - row.over_standard);
     }
     let frame = DataFrame::new_infer_height(vec![
         Column::new("clinic".into(), clinic),
@@ -476,8 +509,10 @@ fn followup(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<(D
         Column::new("second_wait_median_days".into(), median_wait),
         Column::new("followup_gaps".into(), gaps),
         Column::new("followup_over_standard_share".into(), over),
+        // Not published (see FOLLOWUP_INTERNAL).
+        Column::new("gaps_over".into(), gaps_over),
+        Column::new("gaps_within".into(), gaps_within),
     ])?;
-    gap_days.sort_unstable();
     Ok((frame, gap_days))
 }
 
@@ -720,7 +755,8 @@ pub fn compute(
     let groups = groups(&referrals);
     let waitlist_weeks = waitlist_weeks_frame(&referrals, &groups, window)?;
     let (waits, curves) = waits_frame(&referrals, &groups, window.as_of, config)?;
-    let (followup, gap_business_days) = followup(data, window, config)?;
+    let (followup, gap_days) = followup(data, window, config)?;
+    let gap_histogram = GapHistogram::of(&gap_days, config.followup_business_days as i32);
     let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
     let safety = safety_frame(&referrals, &groups, window.as_of, config)?;
@@ -735,7 +771,7 @@ pub fn compute(
         waits,
         followup,
         capacity,
-        detail: Detail { curves, within_by_week, gap_business_days },
+        detail: Detail { curves, within_by_week, gap_histogram },
         projection,
         safety,
     }))

@@ -412,11 +412,14 @@ pub mod rules {
         // People still waiting, all urgencies: the backlog that capacity and waitlist_weeks repeat.
         precious: &[("still_waiting", "all")],
     };
+    /// Clients with a second session and follow-up gaps (appointments) are both counts of people
+    /// served; the share over standard rests on the gaps and is published from the gaps over and
+    /// within the standard.
     pub const FOLLOWUP: Rule<'static> = Rule {
         group: None,
-        layout: Layout::Columns(&["clients"]),
-        rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "clients")],
-        numerators: &[],
+        layout: Layout::Columns(&["clients", "followup_gaps"]),
+        rates: &[("second_wait_median_days", "clients"), ("followup_over_standard_share", "followup_gaps")],
+        numerators: &[("followup_over_standard_share", "gaps_over"), ("followup_over_standard_share", "gaps_within")],
         follows: &[],
         flow: None,
         precious: &[],
@@ -890,6 +893,13 @@ fn round_access(
             })
         })
         .collect();
+    // The chart's follow-up gaps by length, each bin rounded or hidden.
+    for bin in &mut access.detail.gap_histogram.gaps {
+        *bin = bin.and_then(|n| match rounding.count(i64::from(n)) {
+            Rounded::Shown(v) => u32::try_from(v).ok(),
+            Rounded::Hidden => None,
+        });
+    }
     // Hidden counts read 0 here, so a curve over a hidden count is not drawn.
     let referrals = network_referrals(&access.waits)?;
     access.detail.curves.retain(|curve| !rounding.too_few(referrals.get(curve.urgency).copied().unwrap_or(0)));
@@ -1013,7 +1023,40 @@ pub fn thin_access_detail(
     // the referrals judged, those seen within the standard and those not are each 0 or min_cell+.
     let shown = |n: u32| n == 0 || i64::from(n) >= m;
     detail.within_by_week.retain(|w| i64::from(w.judged) >= m && shown(w.within) && shown(w.judged - w.within));
+    suppress_gap_histogram(&mut detail.gap_histogram, min_cell);
     Ok(())
+}
+
+/// Hides the histogram's bins of 1 to min_cell − 1 gaps. The bins within the standard add up to
+/// the gaps within it, and those over it to the gaps over it, both of which `followup` gives (its
+/// gaps times its share): on each side, further bins are hidden, smallest first, until the hidden
+/// bins are at least two and hold more gaps than bins, so that no hidden bin has a single value.
+pub fn suppress_gap_histogram(histogram: &mut crate::indicators::access::GapHistogram, min_cell: u32) {
+    let limit = histogram.limit.max(-1);
+    let split = ((limit + 1) as usize).min(histogram.gaps.len());
+    let (within, over) = histogram.gaps.split_at_mut(split);
+    for side in [within, over] {
+        let mut hidden: Vec<usize> =
+            (0..side.len()).filter(|&d| side[d].is_some_and(|n| (1..min_cell).contains(&n))).collect();
+        if hidden.is_empty() {
+            continue;
+        }
+        loop {
+            let sum: u32 = hidden.iter().filter_map(|&d| side[d]).sum();
+            if hidden.len() >= 2 && sum as usize > hidden.len() {
+                break;
+            }
+            let next = (0..side.len())
+                .filter(|d| !hidden.contains(d))
+                .filter_map(|d| side[d].filter(|&n| n > 0).map(|n| (n, d)))
+                .min();
+            let Some((_, d)) = next else { break };
+            hidden.push(d);
+        }
+        for d in hidden {
+            side[d] = None;
+        }
+    }
 }
 
 /// Whether a cell of `waitlist_weeks` is published at all. A clinic's weekly flows and anyone's
@@ -1238,4 +1281,71 @@ pub fn clinic_gaps(capacity: &DataFrame) -> Option<ClinicGaps> {
         recurring_fte: sum("recurring_fte")?,
         clearance_fte: sum("clearance_fte")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::access::GapHistogram;
+
+    /// Every value a hidden bin can take, given what is shown: each hidden bin holds at least one
+    /// gap, and the hidden bins of a side hold that side's total less its shown bins.
+    fn values_of_each_hidden_bin(side: &[Option<u32>], total: u32) -> Vec<std::collections::BTreeSet<u32>> {
+        let hidden: Vec<usize> = (0..side.len()).filter(|&d| side[d].is_none()).collect();
+        let rest = total - side.iter().flatten().sum::<u32>();
+        let mut seen = vec![std::collections::BTreeSet::new(); hidden.len()];
+        // Enumerate compositions of `rest` into hidden.len() parts of at least 1.
+        fn walk(parts: &mut Vec<u32>, left: u32, k: usize, seen: &mut [std::collections::BTreeSet<u32>]) {
+            if parts.len() + 1 == k {
+                if left >= 1 {
+                    parts.push(left);
+                    for (i, v) in parts.iter().enumerate() {
+                        seen[i].insert(*v);
+                    }
+                    parts.pop();
+                }
+                return;
+            }
+            for v in 1..left {
+                parts.push(v);
+                walk(parts, left - v, k, seen);
+                parts.pop();
+            }
+        }
+        if !hidden.is_empty() {
+            walk(&mut Vec::new(), rest, hidden.len(), &mut seen);
+        }
+        seen
+    }
+
+    #[test]
+    fn no_hidden_bin_of_the_gap_histogram_can_be_worked_back_from_its_sides_totals() {
+        let cases: [&[u32]; 5] = [
+            &[0, 3, 40, 12, 1, 9, 2, 30, 0],
+            &[0, 1, 1, 50, 20, 20, 1, 0, 0],
+            &[5, 5],
+            &[0, 0, 2, 100, 100, 4, 100],
+            &[9, 9, 9, 1],
+        ];
+        for gaps in cases {
+            let limit = 3;
+            let mut histogram = GapHistogram { limit, gaps: gaps.iter().copied().map(Some).collect() };
+            suppress_gap_histogram(&mut histogram, 5);
+            for (d, (&original, published)) in gaps.iter().zip(&histogram.gaps).enumerate() {
+                if let Some(n) = published {
+                    assert!(*n == 0 || *n >= 5, "bin {d} of {gaps:?} shows {n}");
+                    assert_eq!(*n, original);
+                }
+            }
+            let split = ((limit + 1) as usize).min(gaps.len());
+            for (range, published) in
+                [(0..split, &histogram.gaps[..split]), (split..gaps.len(), &histogram.gaps[split..])]
+            {
+                let total: u32 = gaps[range].iter().sum();
+                for values in values_of_each_hidden_bin(published, total) {
+                    assert!(values.len() >= 2, "{gaps:?}: a hidden bin can only be {values:?}");
+                }
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ use plotters::style::FontStyle;
 use super::charts::{canvas, chart_error, house_mesh, legend, px, short_date, Picture, FAMILY, HEIGHT};
 use crate::dates::Day;
 use crate::error::Result;
-use crate::indicators::access::{Curve, WeekStandard};
+use crate::indicators::access::{Curve, GapHistogram, WeekStandard};
 
 /// Okabe–Ito colours: one meaning each within the access charts.
 const REFERRALS: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
@@ -332,18 +332,16 @@ pub fn within_standard(
     Ok(())
 }
 
-/// Histogram of follow-up gaps in business days; the last bar collects everything longer.
-pub fn followup_gaps(picture: &mut Picture, title: &str, gaps: &[i32], limit: i32) -> Result<()> {
+/// Histogram of follow-up gaps in business days; the last bar collects everything longer. A bin
+/// the privacy stage hides is marked on the axis instead of drawn.
+pub fn followup_gaps(picture: &mut Picture, title: &str, histogram: &GapHistogram) -> Result<()> {
     let path = picture.path().to_owned();
     let fail = |e: &dyn std::fmt::Display| chart_error(&path, e);
     let root = canvas(picture, HEIGHT)?;
     let root = root.titled(title, title_font()).map_err(|e| fail(&e))?;
-    let last = (limit * 3).max(limit + 10).max(15);
-    let mut counts = vec![0u32; last as usize + 1];
-    for &gap in gaps {
-        counts[gap.clamp(0, last) as usize] += 1;
-    }
-    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
+    let (limit, last) = (histogram.limit, histogram.last());
+    let counts = &histogram.gaps;
+    let top = counts.iter().flatten().copied().max().unwrap_or(0).max(1) as f64 * 1.15;
     let mut chart = ChartBuilder::on(&root)
         .margin(px(20))
         .x_label_area_size(px(60))
@@ -374,13 +372,27 @@ pub fn followup_gaps(picture: &mut Picture, title: &str, gaps: &[i32], limit: i3
         (true, OVER, format!("Longer than {limit} business days")),
     ] {
         chart
-            .draw_series(counts.iter().enumerate().filter(|(d, _)| (*d as i32 > limit) == over).map(|(d, &n)| {
+            .draw_series(counts.iter().enumerate().filter(|(d, _)| (*d as i32 > limit) == over).filter_map(|(d, n)| {
                 let x = d as f64;
-                Rectangle::new([(x - 0.42, 0.0), (x + 0.42, f64::from(n))], colour.filled())
+                n.map(|n| Rectangle::new([(x - 0.42, 0.0), (x + 0.42, f64::from(n))], colour.filled()))
             }))
             .map_err(|e| fail(&e))?
             .label(label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled()));
+    }
+    if counts.iter().any(Option::is_none) {
+        let marker = top * 0.025;
+        chart
+            .draw_series(
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| n.is_none())
+                    .map(|(d, _)| Cross::new((d as f64, marker), px(6), HIDDEN.stroke_width(px(2)))),
+            )
+            .map_err(|e| fail(&e))?
+            .label("Not shown, to protect small numbers")
+            .legend(|(x, y)| Cross::new((x + 9, y), px(6), HIDDEN.stroke_width(px(2))));
     }
     let x = f64::from(limit) + 0.5;
     chart

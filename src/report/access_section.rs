@@ -10,7 +10,7 @@ use super::sink::Sink;
 use super::{capitalise, f64_at, hours, i64_at, optional, percent, row_of, tables, u32_at, ReportInput};
 use crate::dates;
 use crate::error::Result;
-use crate::indicators::access::{Access, SAFETY_COLUMNS, WAITS_INTERNAL};
+use crate::indicators::access::{Access, FOLLOWUP_INTERNAL, SAFETY_COLUMNS, WAITS_INTERNAL};
 use crate::indicators::ALL_CLINICS;
 use crate::ingest::{ADMIN_TIME, WAITLIST};
 
@@ -70,7 +70,8 @@ pub fn write_files(sink: &Sink, input: &ReportInput, access: Option<&Access>) ->
     let Some(access) = access else { return Ok(None) };
     let frames = [&access.waitlist_weeks, &access.waits, &access.followup, &access.capacity, &access.safety];
     for (name, frame) in TABLES.iter().zip(frames) {
-        let published = tables::publishable(&frame.drop_many(WAITS_INTERNAL), input.source.ids)?;
+        let working = WAITS_INTERNAL.iter().chain(&FOLLOWUP_INTERNAL).copied();
+        let published = tables::publishable(&frame.drop_many(working), input.source.ids)?;
         sink.table(name, &published, input.protection.tables.get(*name))?;
     }
 
@@ -130,10 +131,10 @@ pub fn write_files(sink: &Sink, input: &ReportInput, access: Option<&Access>) ->
         Some(s) => format!("{:.0} % of follow-up gaps are longer than {limit} business days", s * 100.0),
         None => "Follow-up gaps between attended sessions".to_owned(),
     };
-    let gaps = &access.detail.gap_business_days;
+    let gaps = &access.detail.gap_histogram;
     let draw_followup_chart = || {
         render(sink, "followup_gaps.png", followup_title.clone(), |p| {
-            access_charts::followup_gaps(p, &followup_title, gaps, limit)
+            access_charts::followup_gaps(p, &followup_title, gaps)
         })
     };
 
@@ -588,7 +589,7 @@ pub fn section(page: &mut Page, input: &ReportInput, access: Option<&Access>, re
                 clinic_name(input, u32_at(followup, "clinic", r)),
                 input.count("followup", followup, "clients", r),
                 input.figure("followup", followup, "second_wait_median_days", r, days),
-                i64_at(followup, "followup_gaps", r).to_string(),
+                input.count("followup", followup, "followup_gaps", r),
                 input.figure("followup", followup, "followup_over_standard_share", r, percent),
             ]
         })

@@ -41,6 +41,8 @@ figure { margin: 20px 0; }
 figure img { width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: 14px; margin-top: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 16px; }
+.scroll { overflow-x: auto; }
+@media print { .scroll { overflow: visible; } }
 th, td { text-align: right; padding: 5px 9px; border-bottom: 1px solid var(--rule); }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #eef1f5; position: sticky; top: 0; }
@@ -129,7 +131,8 @@ impl Page {
 
     /// A table from already-formatted cells; `caption` may be empty.
     pub fn table(&mut self, caption: &str, header: &[&str], rows: &[Vec<String>]) -> &mut Self {
-        self.body.push_str("<table>");
+        // A wide table scrolls within the page's column instead of running past it.
+        self.body.push_str("<div class=\"scroll\"><table>");
         if !caption.is_empty() {
             let _ = write!(self.body, "<caption class=\"note\">{}</caption>", escape(caption));
         }
@@ -149,7 +152,7 @@ impl Page {
             }
             self.body.push_str("</tr>");
         }
-        self.body.push_str("</tbody></table>");
+        self.body.push_str("</tbody></table></div>");
         self
     }
 

@@ -32,7 +32,7 @@ use crate::config::Config;
 use crate::dates;
 use crate::dates::Day;
 use crate::error::{Error, Result};
-use crate::indicators::access::Access;
+use crate::indicators::access::{Access, FOLLOWUP_INTERNAL};
 use crate::indicators::workload::Workload;
 use crate::indicators::{Window, ALL_CLINICS};
 use crate::ingest::{ADMIN_TIME, CLINICIANS};
@@ -135,7 +135,7 @@ impl ReportInput<'_> {
     pub fn count(&self, table: &str, frame: &DataFrame, column: &str, row: usize) -> String {
         match self.protection.hidden(table, column, row) {
             Some(hidden) => hidden.to_string(),
-            None => i64_at(frame, column, row).to_string(),
+            None => cells::hours(i64_at(frame, column, row) as f64),
         }
     }
 
@@ -205,7 +205,8 @@ pub fn write(dir: &Path, input: &ReportInput, history: &History) -> Result<Repor
     if let (None, Some(followup)) = (input.access, input.followup) {
         // Follow-up gaps need only sessions.csv (SPEC §1: never "not available" for want of a file
         // the indicator does not use).
-        sink.table("followup", &tables::publishable(followup, ids)?, input.protection.tables.get("followup"))?;
+        let published = tables::publishable(&followup.drop_many(FOLLOWUP_INTERNAL), ids)?;
+        sink.table("followup", &published, input.protection.tables.get("followup"))?;
     }
 
     let json = serde_json::to_string_pretty(&summary)

@@ -247,7 +247,10 @@ pub fn section(page: &mut Page, input: &ReportInput, access: &Access, chart: Opt
                 format!("{:.1}", p.extra_starts),
                 p.annual_cost.map_or_else(|| "–".to_owned(), hours),
                 when(p.target_week[1], today),
-                format!("{} – {}", when(p.target_week[0], today), when(p.target_week[2], today)),
+                match (when(p.target_week[0], today), when(p.target_week[2], today)) {
+                    (low, high) if low == high => low,
+                    (low, high) => format!("{low} – {high}"),
+                },
                 p.bands.last().map_or_else(|| "–".to_owned(), |b| hours(b.p50)),
                 p.wait_at_horizon_weeks.map_or_else(|| "–".to_owned(), |w| format!("{w:.1}")),
                 format!("{:.1}", p.relief_capacity),
