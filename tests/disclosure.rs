@@ -368,21 +368,50 @@ fn model(advocacy: &Path, internal: &Path, mode: Mode, capacity_weeks: usize) ->
         }
     }
 
-    // followup: clients add up to ALL (each client and clinic pair counts once).
+    // followup: clients and follow-up gaps add up to ALL (each client and clinic pair counts once).
+    // Where the share over standard is the exact fraction of the gaps (suppression, or rounding
+    // switched off), share × gaps names the gaps over the standard to within its four decimals.
     if let (Some(published), Some(truth)) = (data(advocacy, "followup.csv"), data(internal, "followup.csv")) {
         let truth = keyed(&truth, &["clinic_id"]);
-        let mut terms = Vec::new();
-        for row in &published {
+        let exact_share = mode == Mode::Suppress || switched_off().contains(&"rounding");
+        for column in ["clients", "followup_gaps"] {
+            let mut terms = Vec::new();
+            for row in &published {
+                let clinic = row["clinic_id"].clone();
+                let v = m.cell(
+                    format!("followup {clinic} {column}"),
+                    &row[column],
+                    &truth[&vec![clinic.clone()]][column],
+                    mode,
+                );
+                terms.push((v, if clinic == "ALL" { -1.0 } else { 1.0 }));
+            }
+            m.relation(terms, ComparisonOp::Eq, 0.0);
+        }
+        for row in published.iter().filter(|_| exact_share) {
             let clinic = row["clinic_id"].clone();
-            let v = m.cell(
-                format!("followup {clinic} clients"),
-                &row["clients"],
-                &truth[&vec![clinic.clone()]]["clients"],
+            let true_row = &truth[&vec![clinic.clone()]];
+            let (Ok(share), Ok(true_share), Ok(true_gaps)) = (
+                row["followup_over_standard_share"].parse::<f64>(),
+                true_row["followup_over_standard_share"].parse::<f64>(),
+                true_row["followup_gaps"].parse::<f64>(),
+            ) else {
+                continue;
+            };
+            // Four decimals name one whole number of gaps over standard only below 10,000 gaps.
+            if true_gaps >= 10_000.0 {
+                continue;
+            }
+            let over = m.cell(
+                format!("followup {clinic} gaps over standard"),
+                "withheld",
+                &(true_share * true_gaps).round().to_string(),
                 mode,
             );
-            terms.push((v, if clinic == "ALL" { -1.0 } else { 1.0 }));
+            let gaps = m.index.get(&format!("followup {clinic} followup_gaps")).copied();
+            m.relation(vec![(over, 1.0), (gaps, -(share - 5e-5))], ComparisonOp::Ge, 0.0);
+            m.relation(vec![(over, 1.0), (gaps, -(share + 5e-5))], ComparisonOp::Le, 0.0);
         }
-        m.relation(terms, ComparisonOp::Eq, 0.0);
     }
     m
 }
