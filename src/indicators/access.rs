@@ -4,7 +4,7 @@
 //! The waitlist is small (one row per referral), so its figures are computed in one pass over
 //! collected rows; the Kaplan–Meier estimate is a sorted scan per group (see `survival`).
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::*;
 
@@ -77,18 +77,17 @@ pub const SAFETY_COLUMNS: [(&str, Urgency); 2] =
     [("urgent_waiting_past_standard", Urgency::Urgent), ("emergency_waiting_past_standard", Urgency::Emergency)];
 
 /// People still waiting at as_of longer than their urgency's standard, per clinic and for the network.
-fn safety_frame(referrals: &[Referral], groups: &[u32], as_of: Day, config: &Config) -> PolarsResult<DataFrame> {
-    let mut frame = vec![Column::new("clinic".into(), groups.to_vec())];
+fn safety_frame(groups: &Groups, as_of: Day, config: &Config) -> PolarsResult<DataFrame> {
+    let mut frame = vec![Column::new("clinic".into(), groups.codes())];
     for (name, urgency) in SAFETY_COLUMNS {
         let limit = standard(config, urgency) as Day;
         let counts: Vec<i64> = groups
             .iter()
-            .map(|&group| {
-                referrals
+            .map(|(_, members)| {
+                members
                     .iter()
                     .filter(|r| {
-                        in_group(r.clinic, group)
-                            && r.urgency == urgency
+                        r.urgency == urgency
                             && r.outcome == Outcome::Waiting
                             && as_of - r.referred_on > limit
                     })
@@ -226,14 +225,30 @@ fn referrals(waitlist: &Waitlist, as_of: Day) -> Vec<Referral> {
         .collect()
 }
 
-fn in_group(clinic: u32, group: u32) -> bool {
-    group == ALL_CLINICS || clinic == group
+/// The clinics with referrals in code order, then the network, each with its referrals in file
+/// order: a group's referrals are sorted out once, not found by scanning everyone's per group.
+struct Groups<'a> {
+    all: &'a [Referral],
+    clinics: Vec<(u32, Vec<Referral>)>,
 }
 
-/// The clinics with referrals, in code order, then the network.
-fn groups(referrals: &[Referral]) -> Vec<u32> {
-    let clinics: BTreeSet<u32> = referrals.iter().map(|r| r.clinic).collect();
-    clinics.into_iter().chain([ALL_CLINICS]).collect()
+impl<'a> Groups<'a> {
+    fn new(referrals: &'a [Referral]) -> Groups<'a> {
+        let mut clinics: BTreeMap<u32, Vec<Referral>> = BTreeMap::new();
+        for r in referrals {
+            clinics.entry(r.clinic).or_default().push(*r);
+        }
+        Groups { all: referrals, clinics: clinics.into_iter().collect() }
+    }
+
+    /// (group, its referrals), the network last.
+    fn iter(&self) -> impl Iterator<Item = (u32, &[Referral])> + '_ {
+        self.clinics.iter().map(|(code, members)| (*code, members.as_slice())).chain([(ALL_CLINICS, self.all)])
+    }
+
+    fn codes(&self) -> Vec<u32> {
+        self.iter().map(|(code, _)| code).collect()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -250,14 +265,14 @@ fn week_index(day: Day, window: &Window) -> Option<usize> {
         .then(|| ((dates::week_start(day) - window.first_week) / 7) as usize)
 }
 
-/// Weekly counts of one group over every week of `window`; backlog at each Sunday D counts
+/// Weekly counts of one group's referrals over every week of `window`; backlog at each Sunday D counts
 /// referred_on ≤ D and not yet seen or closed on D.
-fn weekly(referrals: &[Referral], group: u32, window: &Window) -> Vec<WeekCounts> {
+fn weekly(members: &[Referral], window: &Window) -> Vec<WeekCounts> {
     let n = window.weeks().count();
     let mut weeks = vec![WeekCounts::default(); n];
     let mut change = vec![0i64; n];
     let mut before = 0i64;
-    for r in referrals.iter().filter(|r| in_group(r.clinic, group)) {
+    for r in members {
         // Exits are never before referral (ingest rejects such rows), so the running sum stays ≥ 0.
         if r.referred_on < window.first_week {
             before += 1;
@@ -363,11 +378,11 @@ fn wait_row(cohort: &[&Referral], urgency: Option<Urgency>, as_of: Day, config: 
     (row, curve)
 }
 
-fn waitlist_weeks_frame(referrals: &[Referral], groups: &[u32], window: &Window) -> PolarsResult<DataFrame> {
+fn waitlist_weeks_frame(groups: &Groups, window: &Window) -> PolarsResult<DataFrame> {
     let (mut clinic, mut week, mut refs, mut seen, mut closed, mut backlog) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for &group in groups {
-        for (day, counts) in window.weeks().zip(weekly(referrals, group, window)) {
+    for (group, members) in groups.iter() {
+        for (day, counts) in window.weeks().zip(weekly(members, window)) {
             clinic.push(group);
             week.push(day);
             refs.push(counts.referrals);
@@ -386,19 +401,13 @@ fn waitlist_weeks_frame(referrals: &[Referral], groups: &[u32], window: &Window)
     ])
 }
 
-fn waits_frame(
-    referrals: &[Referral],
-    groups: &[u32],
-    as_of: Day,
-    config: &Config,
-) -> PolarsResult<(DataFrame, Vec<Curve>)> {
+fn waits_frame(groups: &Groups, as_of: Day, config: &Config) -> PolarsResult<(DataFrame, Vec<Curve>)> {
     let mut clinic = Vec::new();
     let mut urgency = Vec::new();
     let mut rows = Vec::new();
     let mut curves = Vec::new();
-    for &group in groups {
-        let cohort: Vec<&Referral> =
-            referrals.iter().filter(|r| in_group(r.clinic, group) && r.referred_on >= as_of - COHORT_DAYS).collect();
+    for (group, members) in groups.iter() {
+        let cohort: Vec<&Referral> = members.iter().filter(|r| r.referred_on >= as_of - COHORT_DAYS).collect();
         for (u, label) in URGENCIES {
             let (row, curve) = wait_row(&cohort, u, as_of, config);
             clinic.push(group);
@@ -597,8 +606,7 @@ pub fn capacity_figures(
 fn capacity_frame(
     data: &Dataset,
     detail: &DataFrame,
-    referrals: &[Referral],
-    groups: &[u32],
+    groups: &Groups,
     window: &Window,
     config: &Config,
 ) -> PolarsResult<DataFrame> {
@@ -635,12 +643,11 @@ fn capacity_frame(
     let weeks = f64::from(config.capacity_window_weeks);
     let mut columns: [Vec<Option<f64>>; CAPACITY_WIDTH] = Default::default();
     let mut clinic = Vec::new();
-    for &group in groups {
-        let counts = weekly(referrals, group, &capacity_window);
+    for (group, members) in groups.iter() {
+        let counts = weekly(members, &capacity_window);
         let arrival = counts.iter().map(|c| c.referrals).sum::<i64>() as f64 / weeks;
         let starts = counts.iter().map(|c| c.first_seen).sum::<i64>() as f64 / weeks;
-        let backlog =
-            referrals.iter().filter(|r| in_group(r.clinic, group) && r.outcome == Outcome::Waiting).count() as f64;
+        let backlog = members.iter().filter(|r| r.outcome == Outcome::Waiting).count() as f64;
         let clients = client_count(group);
         let hours_per_client = (clients > 0).then(|| direct.get(&group).copied().unwrap_or(0.0) / clients as f64);
         let reclaim_hours = reclaim.as_ref().map(|r| r.get(&group).copied().unwrap_or(0.0) / weeks);
@@ -669,8 +676,7 @@ fn capacity_frame(
 fn projection_inputs(
     data: &Dataset,
     detail: &DataFrame,
-    referrals: &[Referral],
-    groups: &[u32],
+    groups: &Groups,
     window: &Window,
     config: &Config,
     capacity: &DataFrame,
@@ -691,9 +697,9 @@ fn projection_inputs(
     Ok(groups
         .iter()
         .enumerate()
-        .map(|(row, &group)| GroupInput {
+        .map(|(row, (group, members))| GroupInput {
             clinic: group,
-            weeks: weekly(referrals, group, &capacity_window)
+            weeks: weekly(members, &capacity_window)
                 .iter()
                 .map(|w| WeekFlow {
                     referrals: w.referrals as f64,
@@ -752,16 +758,16 @@ pub fn compute(
 ) -> PolarsResult<Option<Access>> {
     let Some(waitlist) = &data.waitlist else { return Ok(None) };
     let referrals = referrals(waitlist, window.as_of);
-    let groups = groups(&referrals);
-    let waitlist_weeks = waitlist_weeks_frame(&referrals, &groups, window)?;
-    let (waits, curves) = waits_frame(&referrals, &groups, window.as_of, config)?;
+    let groups = Groups::new(&referrals);
+    let waitlist_weeks = waitlist_weeks_frame(&groups, window)?;
+    let (waits, curves) = waits_frame(&groups, window.as_of, config)?;
     let (followup, gap_days) = followup(data, window, config)?;
     let gap_histogram = GapHistogram::of(&gap_days, config.followup_business_days as i32);
-    let capacity = capacity_frame(data, detail, &referrals, &groups, window, config)?;
+    let capacity = capacity_frame(data, detail, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
-    let safety = safety_frame(&referrals, &groups, window.as_of, config)?;
+    let safety = safety_frame(&groups, window.as_of, config)?;
     let projection = if project {
-        let inputs = projection_inputs(data, detail, &referrals, &groups, window, config, &capacity)?;
+        let inputs = projection_inputs(data, detail, &groups, window, config, &capacity)?;
         super::projection::compute(&inputs, config, window.last_week)
     } else {
         super::projection::Projection { paths: Vec::new(), bootstrap: false }
@@ -813,7 +819,7 @@ mod tests {
             referral(monday + 2, Outcome::Seen(sunday + 1)),
         ];
         let window = Window::new(sunday + 1, 2);
-        let weeks = weekly(&referrals, 0, &window);
+        let weeks = weekly(&referrals, &window);
         // Sunday before: all three earlier referrals still waiting (3); this Sunday: the first seen
         // (Tuesday) and the second closed (Sunday itself) have left, the third waits, the fourth
         // was referred Wednesday and is seen only on Monday after: backlog 2.
@@ -834,7 +840,7 @@ mod tests {
         waitlist.first_seen_on.push(Some(monday + 9));
         let referrals = referrals(&waitlist, monday + 13);
         assert_eq!(referrals[0].outcome, Outcome::Seen(monday + 9));
-        let weeks = weekly(&referrals, 0, &Window::new(monday + 13, 2));
+        let weeks = weekly(&referrals, &Window::new(monday + 13, 2));
         // Backlog at the first Sunday: closed on Tuesday, so gone (referred_on ≤ D, closed_on ≤ D).
         assert_eq!(weeks[0], WeekCounts { referrals: 0, first_seen: 0, closed_unseen: 0, backlog: 0 });
         // Its first appointment still counts in the week it happened; it was never closed unseen.
