@@ -4,7 +4,7 @@
 //! The waitlist is small (one row per referral), so its figures are computed in one pass over
 //! collected rows; the Kaplan–Meier estimate is a sorted scan per group (see `survival`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
@@ -86,11 +86,7 @@ fn safety_frame(groups: &Groups, as_of: Day, config: &Config) -> PolarsResult<Da
             .map(|(_, members)| {
                 members
                     .iter()
-                    .filter(|r| {
-                        r.urgency == urgency
-                            && r.outcome == Outcome::Waiting
-                            && as_of - r.referred_on > limit
-                    })
+                    .filter(|r| r.urgency == urgency && r.outcome == Outcome::Waiting && as_of - r.referred_on > limit)
                     .count() as i64
             })
             .collect();
@@ -459,26 +455,44 @@ struct FollowupStats {
 /// Follow-up gaps and second waits per clinic, and for the network pooling every client-and-clinic
 /// pair, plus the network's gap lengths for the chart.
 /// The follow-up table alone: it needs only sessions, so it is published without waitlist.csv too.
-pub fn followup_table(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<DataFrame> {
-    Ok(followup(data, window, config)?.0)
+pub fn followup_table(attended: &Attended, window: &Window, config: &Config) -> PolarsResult<DataFrame> {
+    Ok(followup(attended, window, config)?.0)
 }
 
-fn followup(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<(DataFrame, Vec<i32>)> {
-    let s = &data.sessions;
-    let mut attended: Vec<(u32, u32, i64)> = (0..s.len())
-        .filter(|&i| s.status[i] == Status::Attended && dates::day_of(s.start[i]) <= window.as_of)
-        .map(|i| (s.clinic[i], s.client[i], s.start[i]))
-        .collect();
-    attended.sort_unstable();
+/// Every attended session as (clinic, client, start), sorted: the order follow-up gaps are read
+/// in, sorted once for the report window and the comparison periods alike.
+pub struct Attended(Vec<(u32, u32, i64)>);
+
+impl Attended {
+    pub fn of(data: &Dataset) -> Attended {
+        use rayon::slice::ParallelSliceMut;
+        let s = &data.sessions;
+        let mut attended: Vec<(u32, u32, i64)> = (0..s.len())
+            .filter(|&i| s.status[i] == Status::Attended)
+            .map(|i| (s.clinic[i], s.client[i], s.start[i]))
+            .collect();
+        attended.par_sort_unstable();
+        Attended(attended)
+    }
+}
+
+fn followup(attended: &Attended, window: &Window, config: &Config) -> PolarsResult<(DataFrame, Vec<i32>)> {
     let window_end = window.last_week + 6;
     let year_start = window.last_week - 7 * (YEAR_WEEKS as Day - 1);
     let limit = config.followup_business_days as i32;
     let mut stats: BTreeMap<u32, FollowupStats> = BTreeMap::new();
     let mut network = FollowupStats::default();
     let mut gap_days = Vec::new();
-    for pair in attended.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+    let mut days: Vec<Day> = Vec::new();
+    for pair in attended.0.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        // Sessions after as_of have not happened yet; a pair's sessions are sorted by start.
+        let happened = pair.partition_point(|&(_, _, start)| dates::day_of(start) <= window.as_of);
+        if happened == 0 {
+            continue;
+        }
         let clinic = stats.entry(pair[0].0).or_default();
-        let days: Vec<Day> = pair.iter().map(|&(_, _, start)| dates::day_of(start)).collect();
+        days.clear();
+        days.extend(pair[..happened].iter().map(|&(_, _, start)| dates::day_of(start)));
         if let [first, second, ..] = days[..] {
             if first >= year_start && first <= window_end {
                 clinic.second_waits.push(second - first);
@@ -605,6 +619,7 @@ pub fn capacity_figures(
 
 fn capacity_frame(
     data: &Dataset,
+    attended: &Attended,
     detail: &DataFrame,
     groups: &Groups,
     window: &Window,
@@ -621,23 +636,27 @@ fn capacity_frame(
     let in_capacity_window = clinician_weeks.clone().filter(col("week").gt_eq(lit(capacity_window.first_week)));
     let capacity_direct = sums_by_clinic(in_capacity_window.clone(), hours("direct_s"))?;
     let capacity_fte = sums_by_clinic(in_capacity_window, col("fte").cast(DataType::Float64))?;
-    let s = &data.sessions;
-    let mut clients: BTreeMap<u32, HashSet<u32>> = BTreeMap::new();
-    let mut network_clients = HashSet::new();
-    for i in 0..s.len() {
-        let day = dates::day_of(s.start[i]);
-        if s.status[i] == Status::Attended && day >= year_start && day <= window.last_week + 6 {
-            clients.entry(s.clinic[i]).or_default().insert(s.client[i]);
-            // The network pools clients as distinct (clinic, client) pairs, as followup's ALL row
-            // does: the same id in two clinics is two clients, each with its own course of care.
-            network_clients.insert((s.clinic[i], s.client[i]));
+    // Distinct clients attended in the last 52 weeks, per clinic; the network pools clients as
+    // distinct (clinic, client) pairs, as followup's ALL row does: the same id in two clinics is
+    // two clients, each with its own course of care. The attended sessions are sorted by clinic
+    // and client, so each pair is one run.
+    let mut clients: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut network_clients = 0;
+    for pair in attended.0.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let seen = pair.iter().any(|&(_, _, start)| {
+            let day = dates::day_of(start);
+            day >= year_start && day <= window.last_week + 6
+        });
+        if seen {
+            *clients.entry(pair[0].0).or_default() += 1;
+            network_clients += 1;
         }
     }
     let client_count = |group: u32| {
         if group == ALL_CLINICS {
-            network_clients.len()
+            network_clients
         } else {
-            clients.get(&group).map_or(0, HashSet::len)
+            clients.get(&group).copied().unwrap_or(0)
         }
     };
     let weeks = f64::from(config.capacity_window_weeks);
@@ -751,6 +770,7 @@ fn within_by_week(referrals: &[Referral], window: &Window, config: &Config) -> V
 /// `project`: whether to simulate the projection (a comparison period does without it).
 pub fn compute(
     data: &Dataset,
+    attended: &Attended,
     detail: &DataFrame,
     window: &Window,
     config: &Config,
@@ -761,9 +781,9 @@ pub fn compute(
     let groups = Groups::new(&referrals);
     let waitlist_weeks = waitlist_weeks_frame(&groups, window)?;
     let (waits, curves) = waits_frame(&groups, window.as_of, config)?;
-    let (followup, gap_days) = followup(data, window, config)?;
+    let (followup, gap_days) = followup(attended, window, config)?;
     let gap_histogram = GapHistogram::of(&gap_days, config.followup_business_days as i32);
-    let capacity = capacity_frame(data, detail, &groups, window, config)?;
+    let capacity = capacity_frame(data, attended, detail, &groups, window, config)?;
     let within_by_week = within_by_week(&referrals, window, config);
     let safety = safety_frame(&groups, window.as_of, config)?;
     let projection = if project {

@@ -97,8 +97,17 @@ impl Interner {
 
     /// Renumbers codes so that code order is the ids' text order; returns old code → new code.
     pub(super) fn sort(&mut self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.len() as u32).collect();
-        order.sort_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        // Sorted on each id's first eight bytes (zero-padded, big-endian, so that they compare as
+        // the text does), the text itself only on a tie: most comparisons stay in the vector.
+        let prefix = |name: &str| {
+            let mut bytes = [0u8; 8];
+            let head = &name.as_bytes()[..name.len().min(8)];
+            bytes[..head.len()].copy_from_slice(head);
+            u64::from_be_bytes(bytes)
+        };
+        let mut keyed: Vec<(u64, u32)> = (0..self.len() as u32).map(|c| (prefix(self.name(c)), c)).collect();
+        keyed.sort_unstable_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| self.name(a).cmp(self.name(b))));
+        let order: Vec<u32> = keyed.into_iter().map(|(_, code)| code).collect();
         let mut remap = vec![0; order.len()];
         for (new, &old) in order.iter().enumerate() {
             remap[old as usize] = new as u32;
@@ -224,6 +233,14 @@ mod tests {
         let remap = ids.sort();
         let sorted: Vec<&str> = (0..ids.len() as u32).map(|c| ids.name(c)).collect();
         assert_eq!(sorted, ["", "C-01", "C-02", "C-1", "C-10"]);
+        // Past the eight bytes sorted on first, and ids that are prefixes of others.
+        let mut long = Interner::default();
+        for name in ["client-000012", "client-000002", "client-00001", "client-0", "client-", "clien"] {
+            long.code(name);
+        }
+        long.sort();
+        let sorted: Vec<&str> = (0..long.len() as u32).map(|c| long.name(c)).collect();
+        assert_eq!(sorted, ["clien", "client-", "client-0", "client-000002", "client-00001", "client-000012"]);
         assert_eq!(ids.name(remap[codes[0] as usize]), "C-02");
         assert_eq!(ids.code("C-10"), 4, "lookups after sorting use the new codes");
     }

@@ -125,13 +125,14 @@ impl Period {
     /// the per-clinician detail.
     fn compute(
         data: &ingest::Dataset,
+        attended: &access::Attended,
         window: Window,
         config: &Config,
         audience: Audience,
         comparison: bool,
     ) -> Result<Period> {
         let mut workload = workload::compute(data, &window, config)?;
-        let mut access = access::compute(data, &workload.detail, &window, config, !comparison)?;
+        let mut access = access::compute(data, attended, &workload.detail, &window, config, !comparison)?;
         let burnout_figures = crate::indicators::burnout::figures(
             &workload.burnout.risk,
             &workload.clinician_weeks,
@@ -173,7 +174,7 @@ impl Period {
             protection.apply("followup", &mut access.followup, &rules::FOLLOWUP)?;
         } else {
             // Follow-up gaps need only sessions.csv.
-            let mut table = access::followup_table(data, &window, config)?;
+            let mut table = access::followup_table(attended, &window, config)?;
             protection.apply("followup", &mut table, &rules::FOLLOWUP)?;
             followup = Some(table);
         }
@@ -319,7 +320,9 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     for warning in &warnings {
         log::warn(warning);
     }
-    let current = Period::compute(&data, window, config, options.audience, false)?;
+    // Sorted once for the report window and both comparison periods.
+    let attended = access::Attended::of(&data);
+    let current = Period::compute(&data, &attended, window, config, options.audience, false)?;
     let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?
         .map(|check| crate::privacy::staff::publish_survey(&check, current.protection.min_group));
     stages.lap("indicators and privacy");
@@ -329,11 +332,12 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous_window = Window::new(as_of - 7 * config.window_weeks as Day, config.window_weeks);
     let year_window = Window::new(as_of - 364, config.window_weeks);
     let previous = reaches(&previous_window)
-        .then(|| Period::compute(&data, previous_window, config, options.audience, true))
+        .then(|| Period::compute(&data, &attended, previous_window, config, options.audience, true))
         .transpose()?;
     let year_ago = reaches(&year_window)
-        .then(|| Period::compute(&data, year_window, config, options.audience, true))
+        .then(|| Period::compute(&data, &attended, year_window, config, options.audience, true))
         .transpose()?;
+    drop(attended);
     stages.lap("comparison periods");
 
     let name = dates::format_day(as_of);
