@@ -9,7 +9,7 @@ use super::{Window, ALL_CLINICS};
 use crate::config::Config;
 use crate::dates::{self, Day, Moment};
 use crate::ingest::values::{Category, Status};
-use crate::ingest::{Dataset, Sessions, NOT_SIGNED};
+use crate::ingest::{AdminTime, Dataset, Sessions, NOT_SIGNED};
 
 /// Weeks of clinician-week detail kept for the capacity gap's hours per client (SPEC appendix).
 pub const DETAIL_YEAR_WEEKS: u32 = 52;
@@ -159,29 +159,54 @@ impl SessionWeeks {
     }
 }
 
-fn admin_weeks(admin: LazyFrame, window: &Window) -> LazyFrame {
-    let category = |c: Category| col("category").eq(lit(c as i32));
-    let seconds_where =
-        |condition: Expr, name: &str| when(condition).then(col("seconds")).otherwise(lit(0i64)).sum().alias(name);
-    admin
-        .filter(
-            col("date")
-                .lt_eq(lit(window.as_of))
-                .and(col("week").gt_eq(lit(window.first_week)))
-                .and(col("week").lt_eq(lit(window.last_week))),
-        )
-        .group_by(keys())
-        .agg([
-            seconds_where(col("category").lt(lit(Category::SupervisionReceived as i32)), "admin_s"),
-            seconds_where(category(Category::Documentation), "documentation_s"),
-            seconds_where(
-                category(Category::SupervisionReceived).or(category(Category::SupervisionGiven)),
-                "supervision_s",
-            ),
-            seconds_where(category(Category::Training), "training_s"),
-            seconds_where(category(Category::SupervisionReceived), "supervision_received_s"),
-            seconds_where(col("after_hours"), "after_hours_s"),
-        ])
+/// Admin seconds by clinician-week: admin (the categories below supervision), documentation,
+/// supervision (received and given), training, supervision received, and after hours. One sorted
+/// scan over the entries dated up to as_of in the window's weeks (a polars group-by on the three
+/// keys cost several times as much on a network-scale export).
+fn admin_weeks(admin: &AdminTime, window: &Window) -> PolarsResult<LazyFrame> {
+    use rayon::slice::ParallelSliceMut;
+    let mut order: Vec<(u32, u32, i32, u32)> = (0..admin.date.len())
+        .filter(|&i| admin.date[i] <= window.as_of)
+        .map(|i| (admin.clinic[i], admin.clinician[i], dates::week_start(admin.date[i]), i as u32))
+        .filter(|&(_, _, week, _)| (window.first_week..=window.last_week).contains(&week))
+        .collect();
+    order.par_sort_unstable();
+    let (mut clinic, mut clinician, mut week) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sums: [Vec<i64>; 6] = Default::default();
+    for group in order.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        let mut total = [0i64; 6];
+        for &(_, _, _, i) in group {
+            let (seconds, category) = (admin.seconds[i as usize], admin.category[i as usize]);
+            let is = |c: Category| category == c;
+            let parts = [
+                (category as i32) < (Category::SupervisionReceived as i32),
+                is(Category::Documentation),
+                is(Category::SupervisionReceived) || is(Category::SupervisionGiven),
+                is(Category::Training),
+                is(Category::SupervisionReceived),
+                admin.after_hours[i as usize],
+            ];
+            for (sum, counts) in total.iter_mut().zip(parts) {
+                if counts {
+                    *sum += seconds;
+                }
+            }
+        }
+        clinic.push(group[0].0);
+        clinician.push(group[0].1);
+        week.push(group[0].2);
+        for (column, value) in sums.iter_mut().zip(total) {
+            column.push(value);
+        }
+    }
+    let names = ["admin_s", "documentation_s", "supervision_s", "training_s", "supervision_received_s", "after_hours_s"];
+    let mut columns = vec![
+        Column::new("clinic".into(), clinic),
+        Column::new("clinician".into(), clinician),
+        Column::new("week".into(), week),
+    ];
+    columns.extend(names.iter().zip(sums).map(|(name, values)| Column::new((*name).into(), values)));
+    Ok(DataFrame::new_infer_height(columns)?.lazy())
 }
 
 /// Distinct clients with an attended session in the 90 days ending on each week's Sunday.
@@ -243,7 +268,8 @@ fn active_caseload(sessions: &Sessions, worked: LazyFrame, window: &Window) -> P
         .select([col("clinic"), col("clinician"), col("week"), col("active_caseload").cast(DataType::Int32)]))
 }
 
-pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult<Workload> {
+/// `history`: the clinician-weeks worked, up to this window's last week or later.
+pub fn compute(data: &Dataset, history: &WorkedWeeks, window: &Window, config: &Config) -> PolarsResult<Workload> {
     // The first weeks of the report window are scored on risk windows that start before it, and the
     // capacity gap needs a year of direct hours: one pass covers the longest of these.
     let risk_start = window.first_week - 7 * (config.risk_window_weeks as i32 - 1);
@@ -253,8 +279,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     let mut worked = by_sessions;
     let admin_columns = data.admin.is_some();
     if let Some(admin) = &data.admin {
-        let admin = frames::admin(admin, detail_window.first_week, window.as_of)?.lazy();
-        worked = full_join(worked, admin_weeks(admin, &detail_window), &keys());
+        worked = full_join(worked, admin_weeks(admin, &detail_window)?, &keys());
     }
     let zero_filled = [
         "direct_s",
@@ -333,7 +358,7 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
         .sort(["clinic", "clinician", "week"], SortMultipleOptions::default())
         .collect()?;
 
-    let worked_weeks = worked_weeks(data, window)?;
+    let worked_weeks = history.up_to(window.last_week)?;
     let burnout = burnout::compute(&detail, &worked_weeks, window, config, &Available::of(data))?;
     let in_window = detail
         .clone()
@@ -357,18 +382,44 @@ pub fn compute(data: &Dataset, window: &Window, config: &Config) -> PolarsResult
     Ok(Workload { detail, clinician_weeks, clinic_weeks, burnout })
 }
 
-/// Every (clinic, clinician, week) up to the last complete week in which the clinician had a
-/// session (not merely scheduled) or an admin entry, sorted: the whole history, for the streaks of
-/// weeks without a break. Collected as a set over the ingested columns (as a polars union and
+/// Every (clinic, clinician, week) up to a last complete week in which the clinician had a session
+/// (not merely scheduled) or an admin entry, sorted: the whole history, for the streaks of weeks
+/// without a break. A week up to the last complete one has happened in full, so an earlier
+/// period's worked weeks are those of the report window up to its own last week: they are
+/// collected once per run. Collected as a set over the ingested columns (as a polars union and
 /// unique over 6 million keys it was the run's peak of memory; the set holds one entry per
 /// clinician-week).
-fn worked_weeks(data: &Dataset, window: &Window) -> PolarsResult<DataFrame> {
+pub struct WorkedWeeks(Vec<(u32, u32, i32)>);
+
+impl WorkedWeeks {
+    /// Up to `window`'s last complete week.
+    pub fn of(data: &Dataset, window: &Window) -> WorkedWeeks {
+        WorkedWeeks(worked_weeks(data, window))
+    }
+
+    /// The weeks up to `last_week` as a frame: clinic, clinician, week.
+    fn up_to(&self, last_week: Day) -> PolarsResult<DataFrame> {
+        let keys: Vec<&(u32, u32, i32)> = self.0.iter().filter(|k| k.2 <= last_week).collect();
+        DataFrame::new_infer_height(vec![
+            Column::new("clinic".into(), keys.iter().map(|k| k.0).collect::<Vec<u32>>()),
+            Column::new("clinician".into(), keys.iter().map(|k| k.1).collect::<Vec<u32>>()),
+            Column::new("week".into(), keys.iter().map(|k| k.2).collect::<Vec<i32>>()),
+        ])
+    }
+}
+
+fn worked_weeks(data: &Dataset, window: &Window) -> Vec<(u32, u32, i32)> {
     let s = &data.sessions;
     let mut keys: PlHashSet<(u32, u32, i32)> = PlHashSet::default();
+    // Exports list a clinician's rows of a week together more often than not: a key that repeats
+    // the one before needs no lookup.
+    let mut last = None;
     let mut note = |clinic: u32, clinician: u32, day: Day| {
         let week = dates::week_start(day);
-        if day <= window.as_of && week <= window.last_week {
-            keys.insert((clinic, clinician, week));
+        let key = (clinic, clinician, week);
+        if day <= window.as_of && week <= window.last_week && last != Some(key) {
+            keys.insert(key);
+            last = Some(key);
         }
     };
     for i in (0..s.len()).filter(|&i| s.status[i] != Status::Scheduled) {
@@ -381,11 +432,7 @@ fn worked_weeks(data: &Dataset, window: &Window) -> PolarsResult<DataFrame> {
     }
     let mut keys: Vec<(u32, u32, i32)> = keys.into_iter().collect();
     keys.sort_unstable();
-    DataFrame::new_infer_height(vec![
-        Column::new("clinic".into(), keys.iter().map(|k| k.0).collect::<Vec<u32>>()),
-        Column::new("clinician".into(), keys.iter().map(|k| k.1).collect::<Vec<u32>>()),
-        Column::new("week".into(), keys.iter().map(|k| k.2).collect::<Vec<i32>>()),
-    ])
+    keys
 }
 
 /// The published columns of clinician_weeks, in SPEC §4 order.

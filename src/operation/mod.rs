@@ -126,12 +126,13 @@ impl Period {
     fn compute(
         data: &ingest::Dataset,
         attended: &access::Attended,
+        worked_weeks: &workload::WorkedWeeks,
         window: Window,
         config: &Config,
         audience: Audience,
         comparison: bool,
     ) -> Result<Period> {
-        let mut workload = workload::compute(data, &window, config)?;
+        let mut workload = workload::compute(data, worked_weeks, &window, config)?;
         let mut access = access::compute(data, attended, &workload.detail, &window, config, !comparison)?;
         let burnout_figures = crate::indicators::burnout::figures(
             &workload.burnout.risk,
@@ -322,7 +323,8 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     }
     // Sorted once for the report window and both comparison periods.
     let attended = access::Attended::of(&data);
-    let current = Period::compute(&data, &attended, window, config, options.audience, false)?;
+    let worked_weeks = workload::WorkedWeeks::of(&data, &window);
+    let current = Period::compute(&data, &attended, &worked_weeks, window, config, options.audience, false)?;
     let survey = crate::indicators::wellbeing::compare(&data, &current.workload.burnout.risk, &window)?
         .map(|check| crate::privacy::staff::publish_survey(&check, current.protection.min_group));
     stages.lap("indicators and privacy");
@@ -332,12 +334,12 @@ pub fn run(options: &RunOptions) -> Result<RunOutcome> {
     let previous_window = Window::new(as_of - 7 * config.window_weeks as Day, config.window_weeks);
     let year_window = Window::new(as_of - 364, config.window_weeks);
     let previous = reaches(&previous_window)
-        .then(|| Period::compute(&data, &attended, previous_window, config, options.audience, true))
+        .then(|| Period::compute(&data, &attended, &worked_weeks, previous_window, config, options.audience, true))
         .transpose()?;
     let year_ago = reaches(&year_window)
-        .then(|| Period::compute(&data, &attended, year_window, config, options.audience, true))
+        .then(|| Period::compute(&data, &attended, &worked_weeks, year_window, config, options.audience, true))
         .transpose()?;
-    drop(attended);
+    drop((attended, worked_weeks));
     stages.lap("comparison periods");
 
     let name = dates::format_day(as_of);
