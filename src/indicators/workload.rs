@@ -199,7 +199,8 @@ fn admin_weeks(admin: &AdminTime, window: &Window) -> PolarsResult<LazyFrame> {
             column.push(value);
         }
     }
-    let names = ["admin_s", "documentation_s", "supervision_s", "training_s", "supervision_received_s", "after_hours_s"];
+    let names =
+        ["admin_s", "documentation_s", "supervision_s", "training_s", "supervision_received_s", "after_hours_s"];
     let mut columns = vec![
         Column::new("clinic".into(), clinic),
         Column::new("clinician".into(), clinician),
