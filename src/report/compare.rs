@@ -15,6 +15,8 @@ pub(super) enum Kind {
     People,
     /// Full-time clinicians: "+0.8".
     Fte,
+    /// A share shown as a percentage with one decimal: "+0.4 percentage points".
+    Share,
 }
 
 /// The change from `earlier` to `now` as a reader quotes it, or None when either is not published.
@@ -24,6 +26,7 @@ pub(super) fn change(now: Option<f64>, earlier: Option<f64>, kind: Kind) -> Opti
     let scale = match kind {
         Kind::Ratio => 100.0,
         Kind::Fte => 10.0,
+        Kind::Share => 1000.0,
         Kind::Hours | Kind::Days | Kind::People => 1.0,
     };
     let delta = ((now * scale).round() - (earlier * scale).round()) / scale;
@@ -41,6 +44,7 @@ pub(super) fn change(now: Option<f64>, earlier: Option<f64>, kind: Kind) -> Opti
         Kind::Days => sign(delta, format!("{delta:.0} days")),
         Kind::People => sign(delta, hours(delta)),
         Kind::Fte => sign(delta, format!("{delta:.1}")),
+        Kind::Share => sign(delta, format!("{:.1} percentage points", delta * 100.0)),
     })
 }
 
@@ -278,5 +282,13 @@ mod tests {
         // Either figure withheld: no change is claimed.
         assert_eq!(change(None, Some(4.8), Kind::Fte), None);
         assert_eq!(change(Some(4.8), None, Kind::Fte), None);
+    }
+
+    #[test]
+    fn a_share_changes_by_the_percentage_points_between_the_figures_as_shown() {
+        // 9.1 % against 9.0 % (0.0904 reads 9.0 %).
+        assert_eq!(change(Some(0.091), Some(0.0904), Kind::Share).as_deref(), Some("+0.1 percentage points"));
+        assert_eq!(change(Some(0.0851), Some(0.097), Kind::Share).as_deref(), Some("-1.2 percentage points"));
+        assert_eq!(change(Some(0.0904), Some(0.0901), Kind::Share).as_deref(), Some("no change"));
     }
 }

@@ -96,7 +96,9 @@ pub(super) fn html_page(
                 percent(summary.no_show_rate)
             },
             "no-show rate".to_owned(),
-            Vec::new(),
+            compare::card_changes(input, summary.no_show_rate, |s| s.no_show_rate, compare::Kind::Share, &|v| {
+                percent(Some(v))
+            }),
         ),
         (
             match summary.risk_high {
