@@ -1031,6 +1031,8 @@ pub fn thin_access_detail(
 /// the gaps within it, and those over it to the gaps over it, both of which `followup` gives (its
 /// gaps times its share): on each side, further bins are hidden, smallest first, until the hidden
 /// bins are at least two and hold more gaps than bins, so that no hidden bin has a single value.
+/// Where the side's bins run out first (every gap at a length of its own), the whole side is
+/// hidden, its empty bins too: a hidden bin may then hold no gap at all.
 pub fn suppress_gap_histogram(histogram: &mut crate::indicators::access::GapHistogram, min_cell: u32) {
     let limit = histogram.limit.max(-1);
     let split = ((limit + 1) as usize).min(histogram.gaps.len());
@@ -1050,7 +1052,10 @@ pub fn suppress_gap_histogram(histogram: &mut crate::indicators::access::GapHist
                 .filter(|d| !hidden.contains(d))
                 .filter_map(|d| side[d].filter(|&n| n > 0).map(|n| (n, d)))
                 .min();
-            let Some((_, d)) = next else { break };
+            let Some((_, d)) = next else {
+                hidden = (0..side.len()).collect();
+                break;
+            };
             hidden.push(d);
         }
         for d in hidden {
@@ -1290,14 +1295,17 @@ mod tests {
 
     /// Every value a hidden bin can take, given what is shown: each hidden bin holds at least one
     /// gap, and the hidden bins of a side hold that side's total less its shown bins.
+    /// A shown empty bin says that hidden bins hold at least one gap each, unless the whole side is
+    /// hidden.
     fn values_of_each_hidden_bin(side: &[Option<u32>], total: u32) -> Vec<std::collections::BTreeSet<u32>> {
         let hidden: Vec<usize> = (0..side.len()).filter(|&d| side[d].is_none()).collect();
         let rest = total - side.iter().flatten().sum::<u32>();
+        let least = if hidden.len() == side.len() { 0 } else { 1 };
         let mut seen = vec![std::collections::BTreeSet::new(); hidden.len()];
-        // Enumerate compositions of `rest` into hidden.len() parts of at least 1.
-        fn walk(parts: &mut Vec<u32>, left: u32, k: usize, seen: &mut [std::collections::BTreeSet<u32>]) {
+        // Enumerate compositions of `rest` into hidden.len() parts of at least `least`.
+        fn walk(parts: &mut Vec<u32>, left: u32, k: usize, least: u32, seen: &mut [std::collections::BTreeSet<u32>]) {
             if parts.len() + 1 == k {
-                if left >= 1 {
+                if left >= least {
                     parts.push(left);
                     for (i, v) in parts.iter().enumerate() {
                         seen[i].insert(*v);
@@ -1306,26 +1314,31 @@ mod tests {
                 }
                 return;
             }
-            for v in 1..left {
+            for v in least..=left {
                 parts.push(v);
-                walk(parts, left - v, k, seen);
+                walk(parts, left - v, k, least, seen);
                 parts.pop();
             }
         }
         if !hidden.is_empty() {
-            walk(&mut Vec::new(), rest, hidden.len(), &mut seen);
+            walk(&mut Vec::new(), rest, hidden.len(), least, &mut seen);
         }
         seen
     }
 
     #[test]
     fn no_hidden_bin_of_the_gap_histogram_can_be_worked_back_from_its_sides_totals() {
-        let cases: [&[u32]; 5] = [
+        // The last three: every gap over the standard at a length of its own; a single small bin
+        // over it with nothing to pair it with.
+        let cases: [&[u32]; 8] = [
             &[0, 3, 40, 12, 1, 9, 2, 30, 0],
             &[0, 1, 1, 50, 20, 20, 1, 0, 0],
             &[5, 5],
             &[0, 0, 2, 100, 100, 4, 100],
             &[9, 9, 9, 1],
+            &[0, 40, 30, 20, 1, 1, 0, 1, 1, 0],
+            &[0, 40, 30, 20, 0, 3, 0, 0],
+            &[0, 40, 30, 20, 1, 1, 1],
         ];
         for gaps in cases {
             let limit = 3;
