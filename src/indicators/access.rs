@@ -459,17 +459,18 @@ pub fn followup_table(attended: &Attended, window: &Window, config: &Config) -> 
     Ok(followup(attended, window, config)?.0)
 }
 
-/// Every attended session as (clinic, client, start), sorted: the order follow-up gaps are read
-/// in, sorted once for the report window and the comparison periods alike.
-pub struct Attended(Vec<(u32, u32, i64)>);
+/// Every attended session as (clinic, client, day), sorted: the order follow-up gaps are read in,
+/// sorted once for the report window and the comparison periods alike. Gaps and waits are counted
+/// in days, so the day is all of a session's time they need.
+pub struct Attended(Vec<(u32, u32, Day)>);
 
 impl Attended {
     pub fn of(data: &Dataset) -> Attended {
         use rayon::slice::ParallelSliceMut;
         let s = &data.sessions;
-        let mut attended: Vec<(u32, u32, i64)> = (0..s.len())
+        let mut attended: Vec<(u32, u32, Day)> = (0..s.len())
             .filter(|&i| s.status[i] == Status::Attended)
-            .map(|i| (s.clinic[i], s.client[i], s.start[i]))
+            .map(|i| (s.clinic[i], s.client[i], dates::day_of(s.start[i])))
             .collect();
         attended.par_sort_unstable();
         Attended(attended)
@@ -485,14 +486,14 @@ fn followup(attended: &Attended, window: &Window, config: &Config) -> PolarsResu
     let mut gap_days = Vec::new();
     let mut days: Vec<Day> = Vec::new();
     for pair in attended.0.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        // Sessions after as_of have not happened yet; a pair's sessions are sorted by start.
-        let happened = pair.partition_point(|&(_, _, start)| dates::day_of(start) <= window.as_of);
+        // Sessions after as_of have not happened yet; a pair's sessions are sorted by day.
+        let happened = pair.partition_point(|&(_, _, day)| day <= window.as_of);
         if happened == 0 {
             continue;
         }
         let clinic = stats.entry(pair[0].0).or_default();
         days.clear();
-        days.extend(pair[..happened].iter().map(|&(_, _, start)| dates::day_of(start)));
+        days.extend(pair[..happened].iter().map(|&(_, _, day)| day));
         if let [first, second, ..] = days[..] {
             if first >= year_start && first <= window_end {
                 clinic.second_waits.push(second - first);
@@ -643,10 +644,7 @@ fn capacity_frame(
     let mut clients: BTreeMap<u32, usize> = BTreeMap::new();
     let mut network_clients = 0;
     for pair in attended.0.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
-        let seen = pair.iter().any(|&(_, _, start)| {
-            let day = dates::day_of(start);
-            day >= year_start && day <= window.last_week + 6
-        });
+        let seen = pair.iter().any(|&(_, _, day)| day >= year_start && day <= window.last_week + 6);
         if seen {
             *clients.entry(pair[0].0).or_default() += 1;
             network_clients += 1;
