@@ -107,7 +107,7 @@ fn mark_hidden<DB: DrawingBackend>(
                 .filter(|(_, v)| v.is_none())
                 .map(|(i, _)| Cross::new((i as f64, y), px(5), HIDDEN.stroke_width(px(2)))),
         )?
-        .label("Not shown (small-cell suppression)")
+        .label("Not shown, to protect small numbers")
         .legend(|(x, y)| Cross::new((x + 12, y), px(5), HIDDEN.stroke_width(px(2))));
     Ok(())
 }
@@ -193,6 +193,17 @@ pub fn backlog(picture: &mut Picture, title: &str, flows: &[WeekFlow]) -> Result
     // One cross per week in which either count is hidden.
     let either: Vec<Option<i64>> = flows.iter().map(|f| f.referrals.and(f.first_seen).map(|_| 0)).collect();
     mark_hidden(&mut chart, &either, top).map_err(|e| fail(&e))?;
+    if either.iter().filter(|v| v.is_none()).count() * 2 > either.len() {
+        // A panel of crosses and stray dots would read as weeks without referrals: say why.
+        let note = "Most weeks' counts are too small to show; the capacity table gives weekly averages";
+        let style =
+            (FAMILY, px(20)).into_font().color(&RGBColor(90, 90, 90)).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        let middle = flows.len().saturating_sub(1) as f64 / 2.0;
+        chart.draw_series(std::iter::once(Text::new(note, (middle, top * 0.6), style))).map_err(|e| fail(&e))?;
+    }
     legend(&mut chart, SeriesLabelPosition::UpperRight).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))?;
     Ok(())
@@ -380,20 +391,8 @@ pub fn followup_gaps(picture: &mut Picture, title: &str, histogram: &GapHistogra
             .label(label)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled()));
     }
-    if counts.iter().any(Option::is_none) {
-        let marker = top * 0.025;
-        chart
-            .draw_series(
-                counts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| n.is_none())
-                    .map(|(d, _)| Cross::new((d as f64, marker), px(6), HIDDEN.stroke_width(px(2)))),
-            )
-            .map_err(|e| fail(&e))?
-            .label("Not shown, to protect small numbers")
-            .legend(|(x, y)| Cross::new((x + 9, y), px(6), HIDDEN.stroke_width(px(2))));
-    }
+    let shown: Vec<Option<i64>> = counts.iter().map(|n| n.map(i64::from)).collect();
+    mark_hidden(&mut chart, &shown, top).map_err(|e| fail(&e))?;
     let x = f64::from(limit) + 0.5;
     chart
         .draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], px(8), px(5), BLACK.stroke_width(px(2))))
