@@ -492,3 +492,13 @@ fn referrals_from_a_clinic_without_sessions_are_counted_by_the_rule_for_people_s
     assert!(advocacy.contains("&lt;8 (withheld)") || advocacy.contains("<8 (withheld)"), "{advocacy}");
     assert!(!advocacy.contains("7.0 %") && !advocacy.contains("(6.7 %)"), "{advocacy}");
 }
+
+#[test]
+fn the_header_counts_one_clinic_as_one_clinic() {
+    let dir = Dir::new("one-clinic-header");
+    dir.create("sessions.csv", &[SESSIONS_HEADER, "S1,C1,T1,A,2026-11-03 09:00,60,attended,therapy"]);
+    assert_ok(&dir.run(&["--as-of", "2026-11-08"]));
+    let html = std::fs::read_to_string(dir.report("2026-11-08").join("index.html")).unwrap();
+    assert!(html.contains("· 1 clinic, "), "one clinic, not \"1 clinics\"");
+    assert!(!html.contains("1 clinics"));
+}

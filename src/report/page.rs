@@ -40,12 +40,13 @@ pub(super) fn html_page(
     let has_admin = input.source.has_admin;
     let mut page = Page::default();
     page.raw(&format!(
-        "<header><h1>Caseload and workload report</h1><p>As of {} · report window: {} weeks, {} to {} · {} clinics, {} clinicians</p></header>",
+        "<header><h1>Caseload and workload report</h1><p>As of {} · report window: {} weeks, {} to {} · {} {}, {} clinicians</p></header>",
         escape(&summary.as_of),
         summary.window_weeks,
         escape(&summary.window_first_week),
         escape(&dates::format_day(input.window.last_week + 6)),
         summary.clinics,
+        if summary.clinics == 1 { "clinic" } else { "clinics" },
         summary.clinicians.map_or_else(|| format!("<{}", input.config.min_cell), |n| n.to_string())
     ));
     page.raw(&format!("<p class=\"headline\">{}</p>", escape(&headline(summary))));
